@@ -1,0 +1,1 @@
+"""Non-domain plumbing shared by every app. Imports no domain app (import contract)."""

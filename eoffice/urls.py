@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("tenants.web.urls")),
+    path("api/v1/", include("tenants.api.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "tenants.web.views.errors.bad_request"
+handler403 = "tenants.web.views.errors.permission_denied"
+handler404 = "tenants.web.views.errors.page_not_found"
+handler500 = "tenants.web.views.errors.server_error"

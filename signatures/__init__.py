@@ -1,0 +1,1 @@
+"""Certificates, keys, signing and validation (the signatures issue builds it here)."""

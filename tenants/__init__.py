@@ -1,0 +1,1 @@
+"""Tenancy kernel: agencies, people, roles, scoping, RLS, audit chain, job outbox."""
