@@ -15,7 +15,7 @@ from eoffice.common.exceptions import ApplicationError
 from tenants.models import ApiToken, Membership
 from tenants.services.audit import audit_record
 
-TOKEN_PREFIX = "eo"
+TOKEN_PREFIX = "eo"  # noqa: S105 (a label, not a secret)
 
 
 @dataclass(frozen=True)
