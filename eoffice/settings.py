@@ -231,8 +231,8 @@ REST_FRAMEWORK = {
         "tenants.api.auth.TenantSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tenants.api.permissions.IsTenantMember"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "eoffice.common.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "tenants.api.schema.TenantAutoSchema",
+    "EXCEPTION_HANDLER": "tenants.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
 }

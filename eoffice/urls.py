@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from tenants.api.views.docs import api_docs
+
 urlpatterns = [
     path("", include("tenants.web.urls")),
     path("api/v1/", include("tenants.api.urls")),
+    path("api/docs/", api_docs, name="api-docs"),
     path("admin/", admin.site.urls),
 ]
 

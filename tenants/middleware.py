@@ -58,8 +58,12 @@ class TenantMiddleware:
         from django.conf import settings
 
         raw = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-        if raw and not request.session.exists(raw):
-            # A session cookie we never issued, or one that expired/was revoked: tampering or stale.
+        if not raw:
+            return
+        request.session.keys()  # loads the session (auth needs it anyway)
+        if request.session.session_key is None:
+            # A session cookie we never issued, or one that expired or was revoked: tampered or stale.
+            # Django deletes the cookie in this response, so this is logged once per cookie.
             request.session_was_invalid = True  # type: ignore[attr-defined]
             audit_system_now(actor_id=None, action="session.invalid", ip=client_ip(request))
 
@@ -108,6 +112,7 @@ class TenantMiddleware:
                     return error_response(request, 401, "โทเค็นไม่ถูกต้องหรือหมดอายุ", "Invalid or expired token.", is_api=True)
                 user = token.membership.user
                 request.user = user
+                request.api_token = token  # type: ignore[attr-defined]  # tenants.api.auth reads this marker
                 request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
             if user is None:
                 if is_api:

@@ -22,7 +22,7 @@ from tenants.models import (
     User,
 )
 from tenants.permissions import Actor, reach_for
-from tenants.roles import Role
+from tenants.roles import JURISDICTION_READERS, Role
 
 
 def agency_get_by_slug(*, slug: str) -> Agency | None:
@@ -61,10 +61,17 @@ def positions_held_today(*, tenant_id: int, membership_id: int, today: dt.date |
     )
 
 
-def roles_of_membership(*, tenant_id: int, membership: Membership, today: dt.date | None = None) -> frozenset[Role]:
-    held = list(positions_held_today(tenant_id=tenant_id, membership_id=membership.pk, today=today).values_list("position_id", flat=True))
+def roles_of_membership(
+    *, tenant_id: int, membership: Membership, held_position_ids: list[int] | None = None, today: dt.date | None = None
+) -> frozenset[Role]:
+    """Roles granted to the membership directly, plus roles granted to positions it holds (or acts
+    for) today."""
+    if held_position_ids is None:
+        held_position_ids = list(
+            positions_held_today(tenant_id=tenant_id, membership_id=membership.pk, today=today).values_list("position_id", flat=True)
+        )
     roles = RoleGrant.objects.filter(tenant_id=tenant_id).filter(
-        Q(membership_id=membership.pk) | Q(position_id__in=held)
+        Q(membership_id=membership.pk) | Q(position_id__in=held_position_ids)
     ).values_list("role", flat=True)
     result = {Role(r) for r in roles}
     if membership.user.is_system_admin:
@@ -73,18 +80,18 @@ def roles_of_membership(*, tenant_id: int, membership: Membership, today: dt.dat
 
 
 def actor_build(*, agency: Agency, membership: Membership, user: User) -> Actor:
-    roles = roles_of_membership(tenant_id=agency.pk, membership=membership)
-    held = positions_held_today(tenant_id=agency.pk, membership_id=membership.pk).first()
-    acting_for = ""
-    if held is not None and held.kind == "acting":
-        acting_for = f"รักษาราชการแทน {held.position.title_th}"
+    held = list(positions_held_today(tenant_id=agency.pk, membership_id=membership.pk))
+    roles = roles_of_membership(tenant_id=agency.pk, membership=membership, held_position_ids=[a.position_id for a in held])
+    acting = [a for a in held if a.kind == "acting"]
+    acting_for = f"รักษาราชการแทน {acting[0].position.title_th}" if acting else ""
+    supervised = agencies_supervised_ids(agency_id=agency.pk) if roles & JURISDICTION_READERS else []
     return Actor(
         user_id=user.pk,
         agency_id=agency.pk,
         membership_id=membership.pk,
         unit_id=membership.unit_id,
         roles=roles,
-        reach=reach_for(agency_id=agency.pk, roles=roles, supervised_ids=agencies_supervised_ids(agency_id=agency.pk)),
+        reach=reach_for(agency_id=agency.pk, roles=roles, supervised_ids=supervised),
         acting_for=acting_for,
         display_name=user.display_name_th,
     )
@@ -157,3 +164,13 @@ def api_token_get(*, tenant_id: int, membership_id: int, token_id: int) -> ApiTo
     if tok is None:
         raise NotFoundInTenant()
     return tok
+
+
+def agencies_all() -> QuerySet[Agency]:
+    """The directory of every agency (system administrators' home; agencies are global rows)."""
+    return Agency.objects.order_by("kind", "name_th")
+
+
+def users_by_ids(*, ids: list[int] | set[int]) -> dict[int, User]:
+    """Users by id (global rows), e.g. to name the actors of audit events."""
+    return {u.pk: u for u in User.objects.filter(pk__in=[i for i in ids if i is not None])}

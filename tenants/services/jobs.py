@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 import traceback
 from typing import Any
@@ -37,32 +39,50 @@ def job_enqueue(
     scope = current_scope()
     if scope is None or scope.write_tenant_id != tenant_id:
         raise RuntimeError("job_enqueue needs the tenant's own scope open")
-    with transaction.atomic():
-        if idempotency_key is not None:
+    fields = {
+        "tenant_id": tenant_id, "kind": kind, "args": args or {}, "idempotency_key": idempotency_key,
+        "max_attempts": attempts_cap(max_attempts),
+    }
+    with transaction.atomic(savepoint=False):  # the scope's transaction is always the outer one
+        if idempotency_key is None:
+            job = Job.objects.create(**fields)
+        else:
             existing = Job.objects.filter(tenant_id=tenant_id, kind=kind, idempotency_key=idempotency_key).first()
             if existing is not None:
                 return existing
-        try:
-            with transaction.atomic():
-                job = Job.objects.create(
-                    tenant_id=tenant_id,
-                    kind=kind,
-                    args=args or {},
-                    idempotency_key=idempotency_key,
-                    max_attempts=max_attempts or settings.EOFFICE_JOB_MAX_ATTEMPTS,
-                )
-        except IntegrityError:
-            return Job.objects.get(tenant_id=tenant_id, kind=kind, idempotency_key=idempotency_key)
+            try:
+                with transaction.atomic():  # a concurrent enqueue with the same key may win
+                    job = Job.objects.create(**fields)
+            except IntegrityError:
+                return Job.objects.get(tenant_id=tenant_id, kind=kind, idempotency_key=idempotency_key)
         job_id = job.pk
         transaction.on_commit(lambda: job_dispatch(tenant_id=tenant_id, job_id=job_id))
     return job
+
+
+def attempts_cap(requested: int | None) -> int:
+    """``EOFFICE_JOB_MAX_ATTEMPTS`` is the default and the ceiling: a caller may ask for fewer, never more."""
+    cap = max(1, int(settings.EOFFICE_JOB_MAX_ATTEMPTS))
+    return cap if requested is None else max(1, min(int(requested), cap))
+
+
+# Publishing happens after a commit, often in a request: with the broker down, give up fast and leave
+# the job pending for the reconciler rather than hold the response.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+
+def _publish(tenant_id: int, job_id: int, countdown: float | None) -> None:
+    tasks.run_job.apply_async(
+        kwargs={"tenant_id": tenant_id, "job_id": job_id}, countdown=countdown, retry=True,
+        retry_policy=PUBLISH_RETRY_POLICY,
+    )
 
 
 def job_dispatch(*, tenant_id: int, job_id: int, countdown: float | None = None) -> bool:
     """Hand a committed job to the broker. If the broker is down the job stays pending and the
     reconciler sends it later. Returns whether the message was sent."""
     try:
-        tasks.run_job.apply_async(kwargs={"tenant_id": tenant_id, "job_id": job_id}, countdown=countdown)
+        _publish(tenant_id, job_id, countdown)
     except Exception:  # broker unreachable: the reconciler will retry
         log.warning("job %s: broker unavailable, left pending for the reconciler", job_id, exc_info=True)
         return False
@@ -73,7 +93,7 @@ def job_dispatch(*, tenant_id: int, job_id: int, countdown: float | None = None)
     return True
 
 
-def _lease_sql_claim(tenant_id: int, job_id: int) -> tuple[str, dict[str, Any]] | None:
+def _lease_sql_claim(tenant_id: int, job_id: int) -> tuple[str, dict[str, Any], int] | None:
     """Claim the job: one committed UPDATE counts the attempt and takes the lease."""
     from django.db import connection
 
@@ -84,7 +104,7 @@ def _lease_sql_claim(tenant_id: int, job_id: int) -> tuple[str, dict[str, Any]] 
             " lease_expires_at = clock_timestamp() + make_interval(secs => %s), updated_at = clock_timestamp()"
             " WHERE id = %s AND tenant_id = %s AND attempts < max_attempts AND ("
             "   status IN ('pending', 'dispatched') OR (status = 'running' AND lease_expires_at < clock_timestamp()))"
-            " RETURNING kind, args",
+            " RETURNING kind, args, attempts",
             [lease, job_id, tenant_id],
         )
         row = cur.fetchone()
@@ -98,47 +118,65 @@ def _lease_sql_claim(tenant_id: int, job_id: int) -> tuple[str, dict[str, Any]] 
                 [job_id, tenant_id],
             )
             return None
-        return row[0], row[1]
+        # A raw cursor gives jsonb as text (Django leaves decoding to JSONField).
+        args = json.loads(row[1]) if isinstance(row[1], str | bytes) else row[1]
+        return row[0], args or {}, row[2]
 
 
 def backoff_seconds(attempts: int) -> float:
     return float(min(2 ** attempts, 300))
 
 
+class _LeaseLost(Exception):
+    """Another worker re-claimed the job after our lease ran out: our work must not commit."""
+
+
 def job_run(*, tenant_id: int, job_id: int) -> str:
     """Run one job (called by the Celery task). Idempotent: a done, failed or leased job is skipped.
-    Returns the outcome: 'done', 'retry', 'failed' or 'skipped'."""
+    The handler's writes commit together with the ``done`` mark, and only while this run still holds
+    the claim (status running at the attempt it counted); otherwise they roll back.
+    Returns the outcome: 'done', 'retry', 'failed', 'skipped' or 'lost'."""
     claimed = _lease_sql_claim(tenant_id, job_id)
     if claimed is None:
         return "skipped"
-    kind, args = claimed
+    kind, args, attempt = claimed
+    mine = {"pk": job_id, "status": JobStatus.RUNNING, "attempts": attempt}
     try:
         with tenant_scope(tenant_id):
             result = handler_for(kind)(tenant_id=tenant_id, job_id=job_id, **(args or {}))
-            Job.objects.filter(pk=job_id).update(
+            n = Job.objects.filter(**mine).update(
                 status=JobStatus.DONE, result=result, finished_at=timezone.now(), lease_expires_at=None, last_error=""
             )
+            if n != 1:
+                raise _LeaseLost()
         return "done"
+    except _LeaseLost:
+        log.warning("job %s: lease lost during attempt %s; its work was rolled back", job_id, attempt)
+        return "lost"
     except Exception as exc:
         err = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
         with tenant_scope(tenant_id):
             job = Job.objects.get(pk=job_id)
             if job.attempts >= job.max_attempts:
-                Job.objects.filter(pk=job_id).update(
+                n = Job.objects.filter(**mine).update(
                     status=JobStatus.FAILED, last_error=err, finished_at=timezone.now(), lease_expires_at=None
                 )
-                return "failed"
-            Job.objects.filter(pk=job_id).update(
-                status=JobStatus.DISPATCHED, last_error=err, lease_expires_at=None, dispatched_at=timezone.now()
+                return "failed" if n else "lost"
+            countdown = backoff_seconds(attempt)
+            # dispatched_at is when the retry is due, so the reconciler doesn't send it early.
+            n = Job.objects.filter(**mine).update(
+                status=JobStatus.DISPATCHED, last_error=err, lease_expires_at=None,
+                dispatched_at=timezone.now() + dt.timedelta(seconds=countdown),
             )
-            attempts = job.attempts
-        job_dispatch_retry(tenant_id=tenant_id, job_id=job_id, countdown=backoff_seconds(attempts))
+        if not n:
+            return "lost"
+        job_dispatch_retry(tenant_id=tenant_id, job_id=job_id, countdown=countdown)
         return "retry"
 
 
 def job_dispatch_retry(*, tenant_id: int, job_id: int, countdown: float) -> None:
     try:
-        tasks.run_job.apply_async(kwargs={"tenant_id": tenant_id, "job_id": job_id}, countdown=countdown)
+        _publish(tenant_id, job_id, countdown)
     except Exception:
         log.warning("job %s: retry not sent; the reconciler will", job_id, exc_info=True)
 

@@ -1,0 +1,1 @@
+"""Demo data (plain dicts and lists) loaded by ``manage.py load_demo``. No queries, no imports."""

@@ -1,0 +1,214 @@
+"""The sweep's world: committed rows in tenant A and tenant B, created through services as the app role.
+
+Every name is unique (``sw<run>…``) so the world never collides with the seeded fixture or with a
+previous run on the same database. Objects are created once per test session; ``World.fresh`` makes
+a new one when a route consumes its object (delete, revoke).
+
+Model keys used by the sweep specs (``World.id(side, key)`` / ``World.random(key)``):
+
+    orgunit, position, membership, user, assignment, rolegrant, apitoken, apitoken.key_id, job,
+    auditevent, agency (the agency's own id), agency.slug
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from tenants.context import tenant_scope
+from tenants.models import Agency, ApiToken, AuditEvent, Membership, User
+from tenants.roles import Role
+from tenants.services import org
+from tenants.services.jobs import job_enqueue
+from tenants.services.tokens import api_token_create
+
+AGENCY_ROLES = [Role.CENTRAL_CLERK, Role.UNIT_CLERK, Role.OFFICER, Role.HEAD, Role.SECRET_REGISTRAR, Role.AGENCY_ADMIN]
+# Who the sweep acts as by default: one membership holding every agency role.
+ALL = "all"
+RANDOM_BASE = 7_000_000_000  # far above any id a sequence will reach in tests: "never used"
+
+
+@dataclass
+class Side:
+    key: str
+    agency: Agency
+    users: dict[str, User] = field(default_factory=dict)
+    memberships: dict[str, Membership] = field(default_factory=dict)
+    objs: dict[str, Any] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)  # who -> raw "eo_<keyid>_<secret>"
+
+    @property
+    def id(self) -> int:
+        return self.agency.pk
+
+    @property
+    def slug(self) -> str:
+        return self.agency.slug
+
+
+class World:
+    def __init__(self, a: Agency, b: Agency, district: Agency) -> None:
+        self.run = uuid.uuid4().hex[:8]
+        self.a = Side("a", a)
+        self.b = Side("b", b)
+        self.district = district
+        self._n = 0
+        self.route = ""  # the route being swept (set by the sweep before calling a spec's builders)
+        self._sysadmin: User | None = None
+        self._login: User | None = None
+
+    # -- naming -----------------------------------------------------------------------------------
+    def name(self, what: str) -> str:
+        self._n += 1
+        return f"sw{self.run}-{what}-{self._n}"
+
+    def side(self, key: str) -> Side:
+        return {"a": self.a, "b": self.b}[key]
+
+    # -- people ---------------------------------------------------------------------------------------
+    def user(self, key: str, who: str = ALL) -> User:
+        side = self.side(key)
+        if who not in side.users:
+            self._member(side, who)
+        return side.users[who]
+
+    def membership(self, key: str, who: str = ALL) -> Membership:
+        self.user(key, who)
+        return self.side(key).memberships[who]
+
+    def token(self, key: str, who: str = ALL) -> str:
+        side = self.side(key)
+        if who not in side.tokens:
+            m = self.membership(key, who)
+            with tenant_scope(side.id):
+                issued = api_token_create(tenant_id=side.id, actor_id=m.user_id, membership=m, name=self.name("token"))
+            side.tokens[who] = issued.secret
+        return side.tokens[who]
+
+    def _member(self, side: Side, who: str) -> None:
+        roles = AGENCY_ROLES if who == ALL else [Role(who)]
+        user = org.user_create(username=self.name(f"{side.key}-{who}"), password=None, title_th="นาย",
+                               first_name_th="กวาด", last_name_th=who)
+        with tenant_scope(side.id):
+            unit = self.obj(side.key, "orgunit")
+            m = org.membership_create(tenant_id=side.id, actor=None, user=user, unit=unit)
+            for role in roles:
+                org.role_grant(tenant_id=side.id, actor=None, membership=m, role=role,
+                               unit=unit if role == Role.UNIT_CLERK else None)
+        side.users[who] = user
+        side.memberships[who] = m
+
+    def sysadmin(self) -> User:
+        """A system administrator (global; Django admin needs is_staff as well)."""
+        if self._sysadmin is None:
+            u = org.user_create(username=self.name("sysadmin"), password=None, is_system_admin=True)
+            User.objects.filter(pk=u.pk).update(is_staff=True)
+            u.refresh_from_db()
+            self._sysadmin = u
+        return self._sysadmin
+
+    LOGIN_PASSWORD = "Sweep-login-pass-77"  # noqa: S105 (test data)
+
+    def login_user(self) -> str:
+        if self._login is None:
+            self._login = org.user_create(username=self.name("login"), password=self.LOGIN_PASSWORD,
+                                          skip_password_validation=True)
+        return self._login.username
+
+    def login_password(self) -> str:
+        return self.LOGIN_PASSWORD
+
+    def admin_object_id(self, model: str) -> Any:
+        """An object the Django admin shows: tenant A's for tenant models, a global one otherwise."""
+        from django.contrib.auth.models import Group
+
+        from tenants.models import Supervision, SystemAuditEvent
+
+        if model == "agency":
+            return self.a.id
+        if model == "user":
+            return self.user("a").pk
+        if model == "supervision":
+            return Supervision.objects.filter(supervised_id=self.a.id).values_list("pk", flat=True).first()
+        if model == "systemauditevent":
+            return SystemAuditEvent.objects.order_by("-seq").values_list("pk", flat=True).first()
+        if model == "group":
+            return Group.objects.get_or_create(name=f"sw{self.run}-group")[0].pk
+        return self.id("a", model)
+
+    def content_type_id(self, model: str) -> int:
+        from django.contrib.contenttypes.models import ContentType
+
+        return ContentType.objects.get(app_label="tenants", model=model).pk
+
+    # -- objects --------------------------------------------------------------------------------------
+    def obj(self, key: str, model: str) -> Any:
+        """The side's standing object of that model (created on first use, committed)."""
+        side = self.side(key)
+        base = model.split(".")[0]
+        if base not in side.objs:
+            side.objs[base] = self.fresh(key, base)
+        return side.objs[base]
+
+    def id(self, key: str, model: str) -> Any:
+        """The id (or the attribute after the dot, e.g. ``apitoken.key_id``) of the side's object."""
+        base, _, attr = model.partition(".")
+        if base == "agency":
+            return getattr(self.side(key).agency, attr or "pk")
+        return getattr(self.obj(key, base), attr or "pk")
+
+    def random(self, model: str) -> Any:
+        """A value of the right type that no row has ever had."""
+        _, _, attr = model.partition(".")
+        if attr in ("key_id",):
+            return secrets.token_hex(8)
+        if attr == "slug":
+            return f"no-such-{secrets.token_hex(4)}"
+        return RANDOM_BASE + random.randrange(1_000_000)  # noqa: S311 (not a secret)
+
+    def fresh(self, key: str, model: str) -> Any:
+        """A brand-new object of that model in the side's tenant (committed when no outer transaction)."""
+        side = self.side(key)
+        t = side.id
+        with tenant_scope(t):
+            if model == "orgunit":
+                return org.org_unit_create(tenant_id=t, actor=None, name_th=self.name("หน่วย"), unit_number="9")
+            if model == "position":
+                return org.position_create(tenant_id=t, actor=None, title_th=self.name("ตำแหน่ง"),
+                                           unit=self.obj(key, "orgunit"))
+            if model in ("membership", "user"):
+                user = org.user_create(username=self.name(f"{key}-m"), password=None, first_name_th="สมาชิก")
+                m = org.membership_create(tenant_id=t, actor=None, user=user, unit=self.obj(key, "orgunit"))
+                return m if model == "membership" else user
+            if model == "assignment":
+                return org.position_assign(tenant_id=t, actor=None, position=self.obj(key, "position"),
+                                           membership=self.obj(key, "membership"), starts_on=dt.date(2024, 1, 1))
+            if model == "rolegrant":
+                return org.role_grant(tenant_id=t, actor=None, membership=self.obj(key, "membership"), role=Role.OFFICER)
+            if model == "apitoken":
+                m = self.membership(key)
+                issued = api_token_create(tenant_id=t, actor_id=m.user_id, membership=m, name=self.name("token"))
+                return issued.token
+            if model == "job":
+                return job_enqueue(tenant_id=t, kind="diagnostics.noop", args={"sweep": self.run})
+            if model == "auditevent":
+                return AuditEvent.objects.filter(tenant_id=t).order_by("-seq").first()
+        raise KeyError(f"World.fresh: unknown model key {model!r}; add it in tests/tenancy/tenant_world.py")
+
+
+def build_world() -> World:
+    agencies = {a.slug: a for a in Agency.objects.filter(slug__in=["tenant-a", "tenant-b", "test-district"])}
+    w = World(agencies["tenant-a"], agencies["tenant-b"], agencies["test-district"])
+    for key in ("a", "b"):
+        for model in ("orgunit", "position", "membership", "assignment", "rolegrant", "apitoken", "job", "auditevent"):
+            w.obj(key, model)
+        w.user(key)
+        w.token(key)
+    return w
+
+
+__all__ = ["ALL", "AGENCY_ROLES", "ApiToken", "World", "build_world"]
