@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from django.apps import apps
-from django.db import connections
+from django.db import connections, transaction
 from django.db.migrations.operations.base import Operation
 
 from tenants.context import TenantScopeMissing
@@ -156,7 +156,8 @@ def grant_app_role(*, using: str = "owner", app_role: str) -> list[str]:
     after every migrate (``manage.py migrate --database owner`` triggers it)."""
     statements: list[str] = []
     conn = connections[using]
-    with conn.cursor() as cur:
+    # One transaction: the app role never sees a moment with its privileges revoked.
+    with transaction.atomic(using=using), conn.cursor() as cur:
         cur.execute(
             "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY c.relname"

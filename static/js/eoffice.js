@@ -39,4 +39,31 @@
     if (!heading.hasAttribute("tabindex")) { heading.setAttribute("tabindex", "-1"); }
     heading.focus();
   });
+
+  // A polled region that replaces itself must not drop the keyboard user's focus: remember what
+  // was focused inside it and put focus back on the same element (by id) or the new region.
+  var pending = null;
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var target = evt.detail.target;
+    var active = document.activeElement;
+    pending = null;
+    if (target && active && active !== document.body && target.contains(active)) {
+      pending = { focusId: active.id || null, regionId: target.id || null };
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!pending) { return; }
+    var p = pending;
+    pending = null;
+    var el = (p.focusId && document.getElementById(p.focusId)) || null;
+    if (!el && p.regionId) {
+      var region = document.getElementById(p.regionId);
+      el = region && (region.querySelector("[data-eo-focus], h1, h2, h3, h4") || region);
+    }
+    if (!el || el === document.activeElement) { return; }
+    if (!el.hasAttribute("tabindex") && !el.matches("a, button, input, select, textarea")) {
+      el.setAttribute("tabindex", "-1");
+    }
+    el.focus();
+  });
 })();

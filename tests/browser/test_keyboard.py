@@ -169,12 +169,6 @@ def test_htmx_swap_moves_focus_into_the_swapped_region(pw_browser, browser_serve
     focus_stays_in(page, target, "after the htmx swap")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known: the polled job status (templates/web/_job_status.html, hx-swap=outerHTML every 2s) "
-           "replaces the element holding focus, and static/js/eoffice.js skips data-eo-nofocus regions, "
-           "so focus falls to <body> after the first poll",
-)
 def test_htmx_poll_keeps_focus_in_the_region(pw_browser, browser_server, open_page):
     """A region that polls (hx-trigger="every …") swaps again: focus must survive that too, not fall
     back to <body> (which sends keyboard and screen-reader users to the top of the page)."""
