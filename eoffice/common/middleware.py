@@ -22,10 +22,13 @@ class ContentSecurityPolicyMiddleware:
 
 
 class ThaiFirstLocaleMiddleware(LocaleMiddleware):
-    """Thai unless the user chose otherwise (the language cookie set by the switch). The browser's
-    Accept-Language is ignored: a government office's UI is Thai first, English on request."""
+    """Pages are Thai unless the user chose otherwise (the language cookie set by the switch); the
+    browser's Accept-Language is ignored there: a government office's UI is Thai first, English on
+    request. API clients choose with Accept-Language as usual (default Thai)."""
 
     def process_request(self, request: HttpRequest) -> None:
+        if request.path_info.startswith("/api/"):
+            return super().process_request(request)
         lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if lang not in dict(settings.LANGUAGES):
             lang = settings.LANGUAGE_CODE

@@ -23,7 +23,8 @@ from psycopg import sql
 def _dsn(alias: str) -> str:
     d = settings.DATABASES[alias]
     return psycopg.conninfo.make_conninfo(
-        dbname=d["NAME"], user=d["USER"], password=d["PASSWORD"], host=d["HOST"] or "127.0.0.1",
+        dbname=d["NAME"], user=d["USER"], password=d["PASSWORD"],
+        host=d["HOST"] or d.get("OPTIONS", {}).get("host") or "127.0.0.1",  # embedded: unix socket dir
         port=str(d["PORT"] or 5432), application_name="eoffice-tenancy-tests",
     )
 
