@@ -108,6 +108,14 @@ def org_unit_get(*, tenant_id: int, unit_id: int) -> OrgUnit:
     return unit
 
 
+def org_unit_children(*, tenant_id: int, unit_id: int) -> QuerySet[OrgUnit]:
+    return org_units_list(tenant_id=tenant_id).filter(parent_id=unit_id)
+
+
+def positions_in_unit(*, tenant_id: int, unit_id: int) -> QuerySet[Position]:
+    return positions_list(tenant_id=tenant_id).filter(unit_id=unit_id)
+
+
 def positions_list(*, tenant_id: int) -> QuerySet[Position]:
     return Position.objects.filter(tenant_id=tenant_id).select_related("unit").order_by("sort_order", "title_th")
 

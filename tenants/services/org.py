@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -251,6 +250,3 @@ def position_assign(
         )
     return a
 
-
-def changes_of(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}

@@ -103,8 +103,8 @@ class OrgUnitDetailApi(TenantApi):
         require(request, Action.ORG_VIEW)
         tenant = request.tenant
         unit: OrgUnit = selectors.org_unit_get(tenant_id=tenant.pk, unit_id=check_id(unit_id))
-        unit.children_list = [u for u in selectors.org_units_list(tenant_id=tenant.pk) if u.parent_id == unit.pk]
-        unit.positions_list = [p for p in selectors.positions_list(tenant_id=tenant.pk) if p.unit_id == unit.pk]
+        unit.children_list = list(selectors.org_unit_children(tenant_id=tenant.pk, unit_id=unit.pk))
+        unit.positions_list = list(selectors.positions_in_unit(tenant_id=tenant.pk, unit_id=unit.pk))
         return Response(self.OutputSerializer(unit).data)
 
 

@@ -73,11 +73,10 @@ def org_unit_detail(request: HttpRequest, agency: str, unit_id: int) -> HttpResp
     require(request, Action.ORG_VIEW)
     tenant = request.tenant
     unit = selectors.org_unit_get(tenant_id=tenant.pk, unit_id=unit_id)
-    units = list(selectors.org_units_list(tenant_id=tenant.pk))
     ctx = {
         "unit": unit,
-        "children": [u for u in units if u.parent_id == unit.pk],
-        "positions": [p for p in selectors.positions_list(tenant_id=tenant.pk) if p.unit_id == unit.pk],
+        "children": list(selectors.org_unit_children(tenant_id=tenant.pk, unit_id=unit.pk)),
+        "positions": list(selectors.positions_in_unit(tenant_id=tenant.pk, unit_id=unit.pk)),
     }
     return render_page(request, "web/org_unit_detail.html", ctx)
 
