@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class DocumentsConfig(AppConfig):
     name = "documents"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Job handlers register themselves with tenants.jobs_registry on import.
+        from documents.mailbox import jobs as mailbox_jobs  # noqa: F401
+        from documents.registry import jobs as registry_jobs  # noqa: F401

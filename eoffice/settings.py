@@ -166,6 +166,8 @@ CELERY_BEAT_SCHEDULE = {
 # Jobs: a worker's lease on a job; the reconciler re-dispatches jobs whose lease ran out.
 EOFFICE_JOB_LEASE_SECONDS = env.int("EOFFICE_JOB_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 30)
 EOFFICE_JOB_MAX_ATTEMPTS = env.int("EOFFICE_JOB_MAX_ATTEMPTS", default=5)
+# Run (in this order, in the agency's scope) when an agency is created or re-provisioned.
+EOFFICE_AGENCY_PROVISIONERS = ["documents.registry.books.books_provision"]
 EOFFICE_JOB_STALE_DISPATCH_SECONDS = env.int("EOFFICE_JOB_STALE_DISPATCH_SECONDS", default=60)
 
 # --- Auth -------------------------------------------------------------------------------------------
@@ -213,6 +215,10 @@ STATICFILES_DIRS = [
     ("vendor/uswds", _NODE / "@uswds" / "uswds" / "dist"),
     ("vendor/htmx", _NODE / "htmx.org" / "dist"),
     ("vendor/sarabun", _NODE / "@fontsource" / "sarabun"),
+    # pdf.js for the in-page preview (documents/web): the library, its worker, fonts and no-wasm fallbacks
+    ("vendor/pdfjs", _NODE / "pdfjs-dist" / "build"),
+    ("vendor/pdfjs/standard_fonts", _NODE / "pdfjs-dist" / "standard_fonts"),
+    ("vendor/pdfjs/wasm", _NODE / "pdfjs-dist" / "wasm"),
 ]
 STATICFILES_DIRS = [d for d in STATICFILES_DIRS if Path(d[1] if isinstance(d, tuple) else d).exists()]
 STORAGES = {
@@ -222,6 +228,50 @@ STORAGES = {
 if env.bool("EOFFICE_PLAIN_STATIC", default=False):
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = Path(env("EOFFICE_MEDIA_ROOT", default=str(BASE_DIR / ".devdata" / "media")))
+
+# --- Registry files (documents/files, docs/files.md): checked by content, encrypted per file -------------
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+EOFFICE_FILE_MAX_BYTES = env.int("EOFFICE_FILE_MAX_BYTES", default=50 * 1024 * 1024)
+# Master keys wrapping each file's data key: "id:base64(32 random bytes)", comma-separated, current first.
+EOFFICE_FILE_MASTER_KEYS = env.list("EOFFICE_FILE_MASTER_KEYS", default=[])
+# Development/tests only: without master keys, derive one from SECRET_KEY (documents/files/crypto.py).
+EOFFICE_FILE_DEV_MASTER_KEY = not EOFFICE_FILE_MASTER_KEYS and (DEBUG or env.bool("EOFFICE_DEV", default=False))
+if not EOFFICE_FILE_MASTER_KEYS and not EOFFICE_FILE_DEV_MASTER_KEY:
+    raise ImproperlyConfigured(
+        "EOFFICE_FILE_MASTER_KEYS must be set (id:base64 of 32 random bytes; docs/files.md) /"
+        " ต้องตั้งค่า EOFFICE_FILE_MASTER_KEYS ก่อน (ดู docs/files.md)"
+    )
+EOFFICE_FILE_ROOT = Path(env("EOFFICE_FILE_ROOT", default=str(BASE_DIR / ".devdata" / "files")))
+EOFFICE_FILE_STORAGE = env("EOFFICE_FILE_STORAGE", default="filesystem")
+if EOFFICE_FILE_STORAGE == "s3":
+    _S3_ENDPOINT = env("EOFFICE_FILE_S3_ENDPOINT_URL", default="") or None
+    STORAGES["registry_files"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("EOFFICE_FILE_S3_BUCKET", default="eoffice-files"),
+            "endpoint_url": _S3_ENDPOINT,
+            "region_name": env("EOFFICE_FILE_S3_REGION", default="") or None,
+            "access_key": env("EOFFICE_FILE_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("EOFFICE_FILE_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env("EOFFICE_FILE_S3_PREFIX", default=""),
+            "addressing_style": "path" if _S3_ENDPOINT else None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": True,  # names are fresh UUIDs: skip the existence check
+        },
+    }
+elif EOFFICE_FILE_STORAGE == "filesystem":
+    STORAGES["registry_files"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(EOFFICE_FILE_ROOT),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
+else:
+    raise ImproperlyConfigured("EOFFICE_FILE_STORAGE must be 'filesystem' or 's3'")
 WHITENOISE_USE_FINDERS = DEBUG
 
 # --- DRF / OpenAPI -----------------------------------------------------------------------------------
@@ -246,6 +296,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "LetterKindEnum": "documents.models.letters.LetterKind",
+        "OrgUnitKindEnum": "tenants.models.people.OrgUnitKind",
+        "AgencyKindEnum": "tenants.models.agency.AgencyKind",
+    },
 }
 
 # --- Content security policy (eoffice/common/middleware.py) --------------------------------------------
@@ -255,6 +310,26 @@ EOFFICE_CSP = (
 )
 
 EMAIL_BACKEND = env("EOFFICE_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Outgoing SMTP (auto-replies from the saraban@ mailbox, notifications) when the SMTP backend is chosen.
+EMAIL_HOST = env("EOFFICE_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EOFFICE_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EOFFICE_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EOFFICE_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EOFFICE_EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EOFFICE_EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EOFFICE_EMAIL_TIMEOUT", default=30)
+
+# --- Central saraban@ mailbox intake (documents/mailbox, docs/mailbox.md) -----------------------------------
+EOFFICE_MAILBOX_FETCH_SECONDS = env.int("EOFFICE_MAILBOX_FETCH_SECONDS", default=300)
+EOFFICE_MAILBOX_FETCH_LIMIT = env.int("EOFFICE_MAILBOX_FETCH_LIMIT", default=200)
+EOFFICE_MAILBOX_MAX_MESSAGE_MB = env.int("EOFFICE_MAILBOX_MAX_MESSAGE_MB", default=75)
+EOFFICE_MAILBOX_LOOKBACK_DAYS = env.int("EOFFICE_MAILBOX_LOOKBACK_DAYS", default=14)
+EOFFICE_MAILBOX_TIMEOUT = env.int("EOFFICE_MAILBOX_TIMEOUT", default=30)
+# Maildir mailboxes must lie under this folder; empty: maildir mailboxes are refused.
+EOFFICE_MAILBOX_MAILDIR_ROOT = env("EOFFICE_MAILBOX_MAILDIR_ROOT", default="")
+CELERY_BEAT_SCHEDULE["mailbox-fetch-due"] = {
+    "task": "documents.mailbox_fetch_all_due", "schedule": float(EOFFICE_MAILBOX_FETCH_SECONDS),
+}
 
 LOGGING = {
     "version": 1,

@@ -5,7 +5,9 @@ from tenants.api.views.docs import api_docs
 
 urlpatterns = [
     path("", include("tenants.web.urls")),
+    path("", include("documents.web.urls")),
     path("api/v1/", include("tenants.api.urls")),
+    path("api/v1/", include("documents.api.urls")),
     path("api/docs/", api_docs, name="api-docs"),
     path("admin/", admin.site.urls),
 ]

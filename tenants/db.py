@@ -144,6 +144,9 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "django_migrations": ("SELECT",),
     "django_content_type": ("SELECT",),
     "auth_permission": ("SELECT",),
+    # registry (issue 3): amendments are append-only; only the owner moves the injectable clock
+    "documents_entryamendment": ("SELECT", "INSERT"),
+    "documents_clockoverride": ("SELECT",),
 }
 
 

@@ -165,6 +165,7 @@ def prepare_app(env: dict[str, str], *, demo: bool) -> None:
     if has_command("load_demo", env):
         say("loading demo data (as the app role)")
         manage("load_demo", env=env)
+        manage("load_demo_registry", env=env)
     else:
         say("note: manage.py load_demo not available yet; no demo data")
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from eoffice.common.exceptions import ApplicationError, PermissionDeniedInTenant
 from tenants.context import tenant_scope
@@ -86,7 +88,17 @@ def agency_create(
                 object_type="agency", object_id=agency.pk,
                 changes={"by_agency": actor.agency_id if actor else None},
             )
+        agency_provision(agency=agency)
     return agency
+
+
+def agency_provision(*, agency: Agency) -> None:
+    """Run the configured provisioners (``settings.EOFFICE_AGENCY_PROVISIONERS``, e.g. the registry's
+    standard books) for an agency, in its scope. Each is idempotent: seeders call this again after
+    adding units, so a unit's incoming book exists too."""
+    with tenant_scope(agency.pk):
+        for path in settings.EOFFICE_AGENCY_PROVISIONERS:
+            import_string(path)(tenant_id=agency.pk, agency=agency)
 
 
 def supervision_add(*, supervisor: Agency, supervised: Agency) -> Supervision:

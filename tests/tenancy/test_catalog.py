@@ -30,6 +30,7 @@ NON_TENANT_TABLES: dict[str, str] = {
     "django_session": "sessions: keyed by an unguessable id, hold only the user id; agency comes from the URL",
     "django_admin_log": "Django admin log: the admin is read-only on tenant data; system admins only",
     "django_migrations": "migration history (read-only for the app role)",
+    "documents_clockoverride": "the injectable database clock (one row, owner-written, tests only)",
 }
 
 

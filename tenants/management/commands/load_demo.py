@@ -94,6 +94,8 @@ class Command(BaseCommand):
             self.counts["agencies"] += 1
             with tenant_scope(agency.pk):
                 self._structure(agency, spec)
+        for agency in agencies.values():  # idempotent: standard books + one incoming book per unit
+            org.agency_provision(agency=agency)
         return agencies
 
     def _structure(self, agency: Agency, spec: dict[str, Any]) -> None:

@@ -55,6 +55,7 @@ def _sao(slug: str, name: str, number: str, prefix: str, supervisor: Agency) -> 
             else:
                 org.role_grant(tenant_id=agency.pk, actor=None, membership=m, role=role,
                                unit=unit if role == Role.UNIT_CLERK else None)
+    org.agency_provision(agency=agency)
     return agency
 
 

@@ -1,0 +1,39 @@
+"""Letters, registry books and entries, stored files (issue 3)."""
+
+from documents.models.clock import ClockOverride
+from documents.models.files import FileKey, FileRole, FileState, StoredFile
+from documents.models.letters import (
+    Letter,
+    LetterKind,
+    LetterParty,
+    LetterSubKind,
+    PartyRole,
+    Purpose,
+    Secrecy,
+    SecretGrant,
+    Urgency,
+)
+from documents.models.mailbox import (
+    Mailbox,
+    MailboxAttachment,
+    MailboxKind,
+    MailboxMessage,
+    MailboxMessageState,
+)
+from documents.models.registry import (
+    Book,
+    BookCounter,
+    BookKind,
+    Channel,
+    EntryAmendment,
+    EntryStatus,
+    RegistryEntry,
+    YearBasis,
+)
+
+__all__ = [
+    "Book", "BookCounter", "BookKind", "Channel", "ClockOverride", "EntryAmendment", "EntryStatus", "FileKey",
+    "FileRole", "FileState", "Letter", "LetterKind", "LetterParty", "LetterSubKind", "Mailbox", "MailboxAttachment", "MailboxKind",
+    "MailboxMessage", "MailboxMessageState", "PartyRole", "Purpose", "RegistryEntry", "Secrecy", "SecretGrant",
+    "StoredFile", "Urgency", "YearBasis",
+]
