@@ -1,0 +1,198 @@
+"""Registry reads. Secrecy is applied here, once: a secret letter exists only for holders of a live
+grant (not in lists, searches or counts); a book's rows for secret items show only what the paper
+book shows of a sealed envelope (number, date, sender, class — never the subject).
+
+Book pages use keyset pagination on (year, number) with the (book, year, -number) index: constant
+queries and constant time at any depth.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from documents.models import Book, BookKind, EntryAmendment, RegistryEntry, Secrecy, SecretGrant, StoredFile
+from documents.registry.numbering import BANGKOK
+from documents.registry.references import normalise
+from eoffice.common.exceptions import NotFoundInTenant
+from tenants.permissions import Actor
+from tenants.roles import Action, Scope
+from tenants.services.audit import audit_record
+
+PAGE_SIZE = 50
+
+
+def _granted(user_id: int) -> Exists:
+    return Exists(SecretGrant.objects.filter(letter_id=OuterRef("letter_id"), user_id=user_id, revoked_at__isnull=True))
+
+
+def books_visible(actor: Actor, *, tenant_id: int) -> list[Book]:
+    """Books the actor may open: central books with agency-wide registry reach; a unit clerk's own unit
+    book; the secret register for the registrar (and its metadata for auditors)."""
+    scope = actor.widest_scope(Action.REGISTRY_READ)
+    secret = actor.can(Action.SECRET_REGISTER_MANAGE) or actor.can(Action.SECRET_REGISTER_METADATA)
+    out = []
+    for book in Book.objects.filter(tenant_id=tenant_id).select_related("unit"):
+        if book.kind == BookKind.SECRET_REGISTER:
+            if secret:
+                out.append(book)
+        elif book.kind == BookKind.UNIT_INCOMING:
+            if scope in (Scope.AGENCY, Scope.JURISDICTION, Scope.SYSTEM) or (
+                scope == Scope.UNIT and actor.unit_id == book.unit_id
+            ) or (actor.widest_scope(Action.REGISTRY_UNIT_WRITE) == Scope.UNIT and actor.unit_id == book.unit_id):
+                out.append(book)
+        elif scope in (Scope.AGENCY, Scope.JURISDICTION, Scope.SYSTEM):
+            out.append(book)
+    return out
+
+
+def book_get(actor: Actor, *, tenant_id: int, code: str) -> Book:
+    for book in books_visible(actor, tenant_id=tenant_id):
+        if book.code == code:
+            return book
+    raise NotFoundInTenant()
+
+
+@dataclass(frozen=True)
+class BookFilters:
+    year: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    urgency: str = ""
+    secrecy: str = ""
+    status: str = ""
+    sender: str = ""
+    subject: str = ""
+    reference: str = ""
+    before: tuple[int, int] | None = None  # keyset: (year, number) of the last row shown
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BookRow:
+    entry: RegistryEntry
+    visible: bool  # False: a secret item the reader holds no grant for (show the sealed line only)
+
+
+def _day_bounds(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=BANGKOK)
+
+
+def book_entries(actor: Actor, *, tenant_id: int, book: Book, filters: BookFilters) -> QuerySet[RegistryEntry]:
+    qs = RegistryEntry.objects.filter(tenant_id=tenant_id, book=book).select_related("letter")
+    if filters.year:
+        qs = qs.filter(year=filters.year)
+    if filters.date_from:
+        qs = qs.filter(registered_at__gte=_day_bounds(filters.date_from))
+    if filters.date_to:
+        qs = qs.filter(registered_at__lt=_day_bounds(filters.date_to + dt.timedelta(days=1)))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.urgency:
+        qs = qs.filter(letter__urgency=filters.urgency)
+    granted = _granted(actor.user_id)
+    if filters.secrecy:
+        qs = qs.filter(letter__secrecy=filters.secrecy)
+    # Searching by content only ever finds letters the reader may see.
+    if filters.subject or filters.sender or filters.reference:
+        qs = qs.filter(Q(letter__secrecy=Secrecy.NORMAL) | granted)
+        if filters.subject:
+            qs = qs.filter(letter__subject__icontains=filters.subject)
+        if filters.sender:
+            qs = qs.filter(letter__sender_display__icontains=filters.sender)
+        if filters.reference:
+            ref = normalise(filters.reference)
+            qs = qs.filter(Q(reference_norm__icontains=ref) | Q(letter__letter_reference_norm__icontains=ref))
+    if filters.before:
+        y, n = filters.before
+        qs = qs.filter(Q(year__lt=y) | Q(year=y, number__lt=n))
+    return qs.annotate(granted=granted).order_by("-year", "-number")
+
+
+def book_page(
+    actor: Actor, *, tenant_id: int, book: Book, filters: BookFilters, size: int = PAGE_SIZE
+) -> tuple[list[BookRow], tuple[int, int] | None]:
+    rows = list(book_entries(actor, tenant_id=tenant_id, book=book, filters=filters)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    out = [BookRow(e, e.letter is None or e.letter.secrecy == Secrecy.NORMAL or bool(e.granted)) for e in rows]
+    cursor = (rows[-1].year, rows[-1].number) if more and rows else None
+    return out, cursor
+
+
+def book_years(*, tenant_id: int, book: Book) -> list[int]:
+    return list(
+        book.counters.filter(tenant_id=tenant_id).order_by("-year").values_list("year", flat=True)
+    )
+
+
+def entry_visible_q(actor: Actor) -> Q:
+    return Q(letter__isnull=True) | Q(letter__secrecy=Secrecy.NORMAL) | Q(
+        letter__secret_grants__user_id=actor.user_id, letter__secret_grants__revoked_at__isnull=True
+    )
+
+
+def entry_detail(actor: Actor, *, tenant_id: int, entry_id: int) -> RegistryEntry:
+    """One entry with its letter, for a reader who may open its book. A secret letter without a grant
+    does not exist (404, same as another agency's entry). Reading a secret letter is an audit event."""
+    visible_books = {b.pk: b for b in books_visible(actor, tenant_id=tenant_id)}
+    entry = (
+        RegistryEntry.objects.filter(tenant_id=tenant_id, pk=entry_id, book_id__in=list(visible_books))
+        .select_related("letter", "book", "parent", "parent__book", "created_by", "annulled_by")
+        .first()
+    )
+    if entry is None:
+        raise NotFoundInTenant()
+    letter = entry.letter
+    if letter is not None and letter.secrecy != Secrecy.NORMAL:
+        if not SecretGrant.objects.filter(
+            tenant_id=tenant_id, letter=letter, user_id=actor.user_id, revoked_at__isnull=True
+        ).exists():
+            raise NotFoundInTenant()
+        audit_record(
+            tenant_id=tenant_id, actor_id=actor.user_id, action="secret.read", object_type="registry_entry",
+            object_id=entry.pk, changes={"secrecy": letter.secrecy},
+        )
+    return entry
+
+
+def entry_files(*, tenant_id: int, entry: RegistryEntry) -> list[StoredFile]:
+    if entry.letter_id is None:
+        return []
+    return list(StoredFile.objects.filter(tenant_id=tenant_id, letter_id=entry.letter_id).order_by("sort_order", "id"))
+
+
+def entry_amendments(*, tenant_id: int, entry: RegistryEntry) -> list[EntryAmendment]:
+    return list(EntryAmendment.objects.filter(tenant_id=tenant_id, entry=entry).select_related("amended_by"))
+
+
+def entry_related(*, tenant_id: int, entry: RegistryEntry) -> list[RegistryEntry]:
+    """The same letter's other entries (central ↔ unit ↔ secret register)."""
+    if entry.letter_id is None:
+        return []
+    return list(
+        RegistryEntry.objects.filter(tenant_id=tenant_id, letter_id=entry.letter_id).exclude(pk=entry.pk)
+        .select_related("book").order_by("registered_at")
+    )
+
+
+def file_for_download(actor: Actor, *, tenant_id: int, entry_id: int, file_id: int) -> StoredFile:
+    entry = entry_detail(actor, tenant_id=tenant_id, entry_id=entry_id)
+    f = StoredFile.objects.filter(tenant_id=tenant_id, pk=file_id, letter_id=entry.letter_id).first()
+    if f is None or entry.letter_id is None:
+        raise NotFoundInTenant()
+    return f
+
+
+def incoming_queue(actor: Actor, *, tenant_id: int, limit: int = 100) -> list[RegistryEntry]:
+    """The central desk's working list: the latest incoming entries."""
+    qs = (
+        RegistryEntry.objects.filter(tenant_id=tenant_id, book__kind=BookKind.CENTRAL_INCOMING)
+        .exclude(status="annulled")
+        .select_related("letter", "book")
+        .annotate(granted=_granted(actor.user_id))
+        .order_by("-registered_at")
+    )
+    return list(qs[:limit])
