@@ -24,6 +24,7 @@ is the route name being swept):
                instead of a positive control, with ``reason``;
 - ``outsider`` a user who must NOT get a 2xx on the same request (e.g. admin for a non-system admin);
 - ``exempt``   a reason; ONLY for global routes that take no object and no id (asserted).
+- ``multipart`` API route taking an upload: the body is posted as multipart/form-data.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class Spec:
     reason: str = ""
     outsider: str | None = None
     exempt: str = ""
+    multipart: bool = False  # API routes that take a file upload (multipart/form-data POST)
 
 
 def _fresh(model: str, kwarg: str) -> Builder:
@@ -197,3 +199,10 @@ SPECS: dict[str, Spec] = {
                                        kwargs=lambda w: {"url": "no-such-admin-page/"},
                                        reason="the admin's catch-all: 404 for every unknown admin URL"),
 }
+
+# --- registry (issue 3): API specs and web-page specs live beside this file --------------------------------
+from tests.tenancy.sweep_specs_registry import REGISTRY_API_SPECS  # noqa: E402
+from tests.tenancy.sweep_specs_registry_web import REGISTRY_WEB_SPECS  # noqa: E402
+
+SPECS.update(REGISTRY_API_SPECS)
+SPECS.update(REGISTRY_WEB_SPECS)

@@ -7,7 +7,12 @@ a new one when a route consumes its object (delete, revoke).
 Model keys used by the sweep specs (``World.id(side, key)`` / ``World.random(key)``):
 
     orgunit, position, membership, user, assignment, rolegrant, apitoken, apitoken.key_id, job,
-    auditevent, agency (the agency's own id), agency.slug
+    auditevent, agency (the agency's own id), agency.slug,
+    registry (issue 3): book.code (the central outgoing book), inbook.code (central incoming), unitbook.code
+    (the world unit's incoming book), entry (a registered incoming entry with a PDF), storedfile (the
+    standing entry's file), outentry (a registered outgoing entry), reservation (a reserved number),
+    sealedentry (a sealed secret item at the central desk), secretentry (an opened secret-register entry
+    whose grant the all-roles member holds), upload (an uploaded file not yet registered)
 """
 
 from __future__ import annotations
@@ -166,7 +171,7 @@ class World:
         _, _, attr = model.partition(".")
         if attr in ("key_id",):
             return secrets.token_hex(8)
-        if attr == "slug":
+        if attr in ("slug", "code"):
             return f"no-such-{secrets.token_hex(4)}"
         return RANDOM_BASE + random.randrange(1_000_000)  # noqa: S311 (not a secret)
 
@@ -197,14 +202,97 @@ class World:
                 return job_enqueue(tenant_id=t, kind="diagnostics.noop", args={"sweep": self.run})
             if model == "auditevent":
                 return AuditEvent.objects.filter(tenant_id=t).order_by("-seq").first()
+            if model in REGISTRY_MODELS:
+                return _registry_obj(self, key, model)
         raise KeyError(f"World.fresh: unknown model key {model!r}; add it in tests/tenancy/tenant_world.py")
+
+
+REGISTRY_MODELS = ("book", "inbook", "unitbook", "entry", "storedfile", "outentry", "reservation", "sealedentry",
+                   "secretentry", "upload")
+_PDF: bytes | None = None
+
+
+def _pdf() -> bytes:
+    global _PDF
+    if _PDF is None:
+        import io
+
+        import pikepdf
+
+        pdf = pikepdf.new()
+        pdf.add_blank_page(page_size=(595, 842))
+        buf = io.BytesIO()
+        pdf.save(buf)
+        _PDF = buf.getvalue()
+    return _PDF
+
+
+def _registry_obj(w: World, key: str, model: str) -> Any:
+    """Registry objects, made through the services as the side's all-roles member (inside its scope)."""
+    from documents.files.services import file_prepare, file_record
+    from documents.models import Book, BookKind, StoredFile
+    from documents.registry import services
+    from documents.registry.inputs import IncomingInput, OutgoingInput, PartyInput
+    from tenants.selectors import actor_build
+
+    side = w.side(key)
+    t = side.id
+    m = w.membership(key)
+    actor = actor_build(agency=side.agency, membership=m, user=m.user)
+    if model == "book":
+        return Book.objects.get(tenant_id=t, kind=BookKind.CENTRAL_OUTGOING)
+    if model == "inbook":
+        return Book.objects.get(tenant_id=t, kind=BookKind.CENTRAL_INCOMING)
+    if model == "unitbook":
+        unit = w.obj(key, "orgunit")
+        book = Book.objects.filter(tenant_id=t, kind=BookKind.UNIT_INCOMING, unit=unit).first()
+        if book is None:
+            from documents.registry.books import unit_book_create
+
+            book = unit_book_create(tenant_id=t, unit=unit)
+        return book
+    if model == "storedfile":  # the standing entry's letter file
+        entry = w.obj(key, "entry")
+        return StoredFile.objects.filter(tenant_id=t, letter_id=entry.letter_id).order_by("id").first()
+    if model in ("upload", "entry"):
+        prepared = file_prepare(_pdf(), f"{w.name('letter')}.pdf")
+        if model == "upload":
+            return file_record(tenant_id=t, prepared=prepared, letter_id=None, role="original", actor_id=actor.user_id)
+        entry = services.register_incoming(
+            tenant_id=t, actor=actor, files=[prepared], idempotency_key=uuid.uuid4().hex,
+            data=IncomingInput(subject=w.name("เรื่อง"), sender=PartyInput(name=w.name("ผู้ส่ง"))),
+        )
+        return entry
+    if model == "outentry":
+        return services.issue_outgoing(
+            tenant_id=t, actor=actor, idempotency_key=uuid.uuid4().hex,
+            data=OutgoingInput(subject=w.name("เรื่องส่ง"), recipients=(PartyInput(name=w.name("ผู้รับ")),)),
+        )
+    if model == "reservation":
+        book = Book.objects.get(tenant_id=t, kind=BookKind.CENTRAL_OUTGOING)
+        return services.reserve_number(tenant_id=t, actor=actor, book_id=book.pk, note=w.name("จอง"),
+                                       idempotency_key=uuid.uuid4().hex)
+    if model in ("sealedentry", "secretentry"):
+        sealed = services.register_incoming(
+            tenant_id=t, actor=actor, idempotency_key=uuid.uuid4().hex,
+            data=IncomingInput(subject="", secrecy="003", sender=PartyInput(name=w.name("ผู้ส่งลับ"))),
+        )
+        if model == "sealedentry":
+            return sealed
+        return services.secret_open(  # the all-roles member is also the registrar: it holds the grant
+            tenant_id=t, actor=actor, central_entry_id=sealed.pk, idempotency_key=uuid.uuid4().hex,
+            data=IncomingInput(subject=w.name("เรื่องลับ"), secrecy="003", sender=PartyInput(name=w.name("ผู้ส่ง"))),
+        )
+    raise KeyError(model)
+
 
 
 def build_world() -> World:
     agencies = {a.slug: a for a in Agency.objects.filter(slug__in=["tenant-a", "tenant-b", "test-district"])}
     w = World(agencies["tenant-a"], agencies["tenant-b"], agencies["test-district"])
     for key in ("a", "b"):
-        for model in ("orgunit", "position", "membership", "assignment", "rolegrant", "apitoken", "job", "auditevent"):
+        for model in ("orgunit", "position", "membership", "assignment", "rolegrant", "apitoken", "job", "auditevent",
+                      *REGISTRY_MODELS):
             w.obj(key, model)
         w.user(key)
         w.token(key)

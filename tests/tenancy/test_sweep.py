@@ -202,6 +202,8 @@ def send(w: World, route: Route, method: str, spec: Spec, *, who: str | None = N
     if route.is_api:
         if route.is_agency and auth != "token":
             headers["X-Eoffice-Agency"] = w.a.slug
+        if spec.multipart and method == "POST":
+            return client.post(path, body, headers=headers)
         data = json.dumps(body) if method in UNSAFE else None
         return client.generic(method, path, data or "", content_type="application/json", headers=headers)
     if method == "GET":
