@@ -23,11 +23,12 @@ from documents.api.serializers import (
     entry_data,
 )
 from documents.files.services import file_download_response, file_prepare, file_record
-from documents.models import Channel, EntryStatus, Secrecy, Urgency
-from documents.registry import selectors, services
+from documents.models import BookKind, Channel, EntryStatus, LetterKind, Secrecy, Urgency, YearBasis
+from documents.registry import books, selectors, services
 from documents.registry.errors import RegistryError
 from documents.registry.selectors import BookFilters
 from eoffice.common.exceptions import NotFoundInTenant
+from tenants import selectors as tenant_selectors
 from tenants.api.views._common import TenantApi, api_schema, check_id, require
 from tenants.roles import Action
 
@@ -45,14 +46,77 @@ def _entry_out(request: Request, entry) -> dict:  # type: ignore[no-untyped-def]
     return EntryOutputSerializer(entry_data(entry, visible=visible, book_code=entry.book.code)).data
 
 
+def _book_out(request: Request, book) -> dict:  # type: ignore[no-untyped-def]
+    book.can_issue = services.can_issue(request.actor, book)
+    return BookOutputSerializer(book).data
+
+
+class BookSettingsSerializer(serializers.Serializer):
+    name_th = serializers.CharField(max_length=255, required=False)
+    reference_format = serializers.CharField(max_length=120, required=False, allow_blank=True, help_text=(
+        "Placeholders {code} {owner} {number} {year} {authority}; empty for incoming books."))
+    year_basis = serializers.ChoiceField(choices=YearBasis.choices, required=False)
+    letter_kinds = serializers.ListField(child=serializers.ChoiceField(choices=LetterKind.choices), required=False)
+    authority_name = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    is_active = serializers.BooleanField(required=False)
+
+
 class BooksApi(TenantApi):
+    class CreateInputSerializer(BookSettingsSerializer):
+        kind = serializers.ChoiceField(choices=BookKind.choices)
+        code = serializers.SlugField(max_length=40)
+        name_th = serializers.CharField(max_length=255)
+        unit = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                        max_value=2**63 - 1, help_text="unit books: the unit's id")
+
     @api_schema(operation_id="registry_books", summary="ทะเบียนที่เปิดดูได้ (books I may open)", tags=TAGS,
                 responses={200: BookOutputSerializer(many=True)}, errors=(401, 403))
     def get(self, request: Request, agency: str) -> Response:
         books = selectors.books_visible(request.actor, tenant_id=request.tenant.pk)
-        for b in books:
-            b.can_issue = services.can_issue(request.actor, b)
-        return Response(BookOutputSerializer(books, many=True).data)
+        return Response([_book_out(request, b) for b in books])
+
+    @api_schema(operation_id="registry_books_create", summary="เปิดทะเบียนใหม่ (open a new book)", tags=TAGS,
+                request=CreateInputSerializer, responses={201: BookOutputSerializer}, errors=(400, 401, 403, 404, 409),
+                description="Agency admins (org.manage): a unit's incoming book, an orders book per authority…")
+    def post(self, request: Request, agency: str) -> Response:
+        s = self.CreateInputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        v = dict(s.validated_data)
+        t = request.tenant.pk
+        unit = None
+        if v.pop("unit", None) is not None:
+            unit = tenant_selectors.org_unit_get(tenant_id=t, unit_id=s.validated_data["unit"])
+        v.pop("is_active", None)
+        book = books.book_create(tenant_id=t, actor=request.actor, unit=unit, **v)
+        return Response(_book_out(request, book), status=status.HTTP_201_CREATED)
+
+
+class BookDetailApi(TenantApi):
+    @api_schema(operation_id="registry_book_update", summary="ตั้งค่าทะเบียน (change a book's settings)", tags=TAGS,
+                request=BookSettingsSerializer, responses={200: BookOutputSerializer}, errors=(400, 401, 403, 404, 409))
+    def patch(self, request: Request, agency: str, book: str) -> Response:
+        s = BookSettingsSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        b = selectors.book_get(request.actor, tenant_id=request.tenant.pk, code=book)
+        b = books.book_update(tenant_id=request.tenant.pk, actor=request.actor, book=b, **s.validated_data)
+        return Response(_book_out(request, b))
+
+
+class BookStartNumberApi(TenantApi):
+    class InputSerializer(serializers.Serializer):
+        year = serializers.IntegerField(min_value=2500, max_value=2700, help_text="พ.ศ.")
+        start = serializers.IntegerField(min_value=1, max_value=10_000_000, help_text="the next number to issue")
+
+    @api_schema(operation_id="registry_book_start_number",
+                summary="ตั้งเลขเริ่มต้น (starting number for an agency leaving its paper book)", tags=TAGS,
+                request=InputSerializer, responses={204: None}, errors=(400, 401, 403, 404, 409))
+    def post(self, request: Request, agency: str, book: str) -> Response:
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        b = selectors.book_get(request.actor, tenant_id=request.tenant.pk, code=book)
+        services.book_set_start_number(tenant_id=request.tenant.pk, actor=request.actor, book_id=b.pk,
+                                       **s.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 BOOK_QUERY = [

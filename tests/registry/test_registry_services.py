@@ -250,3 +250,37 @@ def test_start_number_for_an_agency_leaving_paper(tenants, actor_of):
             assert e.number == 120
             with pytest.raises(Conflict):
                 set_start_number(tenant_id=a.pk, book=book, year=2569, start=500)
+
+
+def test_book_administration_rules(tenants, actor_of):
+    from documents.registry import books
+
+    a = tenants.a
+    admin = actor_of("a_agency_admin", a)
+    clerk = actor_of("a_central_clerk", a)
+    with tenant_scope(a.pk):
+        with pytest.raises(NotAllowed):
+            books.book_create(tenant_id=a.pk, actor=clerk, kind="orders", code=f"o-{new_key()[:8]}", name_th="x")
+        with pytest.raises(RegistryError):  # a printed book can't run on the fiscal year
+            books.book_create(tenant_id=a.pk, actor=admin, kind="orders", code=f"o-{new_key()[:8]}", name_th="x",
+                              year_basis="fiscal")
+        with pytest.raises(RegistryError):
+            books.book_create(tenant_id=a.pk, actor=admin, kind="orders", code=f"o-{new_key()[:8]}", name_th="x",
+                              reference_format="คำสั่ง {nope}")
+        with pytest.raises(Conflict):  # one central incoming book only
+            books.book_create(tenant_id=a.pk, actor=admin, kind="central_incoming", code=f"r-{new_key()[:8]}",
+                              name_th="x")
+        orders = books.book_create(tenant_id=a.pk, actor=admin, kind="orders", code=f"o-{new_key()[:8]}",
+                                   name_th="ทะเบียนคำสั่งนายก", authority_name="นายกองค์การบริหารส่วนตำบลเอ",
+                                   reference_format="คำสั่ง{authority} ที่ {number}/{year} (นายก)")
+        e = services.reserve_number(tenant_id=a.pk, actor=clerk, book_id=orders.pk, note="แต่งตั้ง",
+                                    idempotency_key=new_key())
+        assert e.reference == f"คำสั่งนายกองค์การบริหารส่วนตำบลเอ ที่ {e.number}/{e.year} (นายก)"
+        with pytest.raises((RegistryError, Conflict)):  # printed: never fiscal; and it has numbers now
+            books.book_update(tenant_id=a.pk, actor=admin, book=orders, year_basis="fiscal")
+        inbox = Book.objects.get(tenant_id=a.pk, kind=BookKind.CENTRAL_INCOMING)
+        if inbox.entries.exists():
+            with pytest.raises(Conflict):
+                books.book_update(tenant_id=a.pk, actor=admin, book=inbox, year_basis="fiscal")
+        books.book_update(tenant_id=a.pk, actor=admin, book=orders, name_th="ทะเบียนคำสั่ง (นายก)")
+        assert Book.objects.get(pk=orders.pk).name_th == "ทะเบียนคำสั่ง (นายก)"

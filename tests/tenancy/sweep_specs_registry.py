@@ -32,7 +32,15 @@ def _own(model: str) -> Any:
 
 
 REGISTRY_API_SPECS: dict[str, Spec] = {
-    "api-registry-books": Spec(),
+    "api-registry-books GET": Spec(),
+    "api-registry-books POST": Spec(body=lambda w: {
+        "kind": "orders", "code": w.name("o").lower()[-38:], "name_th": w.name("ทะเบียนคำสั่ง"),
+        "authority_name": "นายกองค์การบริหารส่วนตำบล"}),
+    "api-registry-book": Spec(kwargs=lambda w: {"book": w.id("a", "unitbook.code")}, ids={"path:book": "unitbook.code"},
+                              body=lambda w: {"name_th": w.name("ทะเบียนรับหน่วย")}),
+    "api-registry-book-start-number": Spec(
+        kwargs=lambda w: {"book": w.fresh("a", "emptybook").code}, ids={"path:book": "unitbook.code"},
+        body=lambda w: {"year": 2569, "start": 100}),
     "api-registry-book-entries": Spec(kwargs=lambda w: {"book": w.id("a", "unitbook.code")},
                                       ids={"path:book": "unitbook.code"}),
     "api-registry-files": Spec(multipart=True, body=lambda w: {

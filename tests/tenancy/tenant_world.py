@@ -208,7 +208,7 @@ class World:
 
 
 REGISTRY_MODELS = ("book", "inbook", "unitbook", "entry", "storedfile", "outentry", "reservation", "sealedentry",
-                   "secretentry", "upload")
+                   "secretentry", "upload", "emptybook")
 _PDF: bytes | None = None
 
 
@@ -241,6 +241,10 @@ def _registry_obj(w: World, key: str, model: str) -> Any:
     actor = actor_build(agency=side.agency, membership=m, user=m.user)
     if model == "book":
         return Book.objects.get(tenant_id=t, kind=BookKind.CENTRAL_OUTGOING)
+    if model == "emptybook":  # a book with no numbers yet (start-number routes consume it)
+        return Book.objects.create(tenant_id=t, kind=BookKind.CERTIFICATES, code=w.name("c").lower()[-38:],
+                                   name_th=w.name("ทะเบียน"), issuer_role="central_clerk",
+                                   reference_format="หนังสือรับรอง {number}/{year} " + w.name("r"))
     if model == "inbook":
         return Book.objects.get(tenant_id=t, kind=BookKind.CENTRAL_INCOMING)
     if model == "unitbook":
