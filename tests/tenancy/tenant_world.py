@@ -208,7 +208,7 @@ class World:
 
 
 REGISTRY_MODELS = ("book", "inbook", "unitbook", "entry", "storedfile", "outentry", "reservation", "sealedentry",
-                   "secretentry", "upload", "emptybook")
+                   "secretentry", "upload", "emptybook", "amendment", "mailboxmessage")
 _PDF: bytes | None = None
 
 
@@ -245,6 +245,26 @@ def _registry_obj(w: World, key: str, model: str) -> Any:
         return Book.objects.create(tenant_id=t, kind=BookKind.CERTIFICATES, code=w.name("c").lower()[-38:],
                                    name_th=w.name("ทะเบียน"), issuer_role="central_clerk",
                                    reference_format="หนังสือรับรอง {number}/{year} " + w.name("r"))
+    if model == "amendment":
+        entry = w.obj(key, "entry")
+        services.entry_amend(tenant_id=t, actor=actor, entry_id=entry.pk, changes={"enclosures": w.name("แนบ")},
+                             reason="ทดสอบการแก้ไข")
+        from documents.models import EntryAmendment
+
+        return EntryAmendment.objects.filter(tenant_id=t, entry=entry).order_by("-id").first()
+    if model == "mailboxmessage":  # a message as the fetcher stores it (raw .eml and one attachment)
+        from documents.models import Mailbox, MailboxAttachment, MailboxMessage
+
+        box = Mailbox.objects.create(tenant_id=t, kind="maildir", address=f"{w.name('saraban').lower()}@example.go.th",
+                                     path="/nonexistent")
+        raw = file_record(tenant_id=t, prepared=file_prepare(b"From: a@example.go.th\r\nSubject: x\r\n\r\nbody\r\n",
+                                                              "message.eml"), letter_id=None, role="email", actor_id=None)
+        msg = MailboxMessage.objects.create(tenant_id=t, mailbox=box, message_id=f"<{w.name('m')}@example.go.th>",
+                                            from_address="a@example.go.th", subject=w.name("อีเมล"), raw=raw)
+        att = file_record(tenant_id=t, prepared=file_prepare(_pdf(), "att.pdf"), letter_id=None, role="original",
+                          actor_id=None)
+        MailboxAttachment.objects.create(tenant_id=t, message=msg, file=att)
+        return msg
     if model == "inbook":
         return Book.objects.get(tenant_id=t, kind=BookKind.CENTRAL_INCOMING)
     if model == "unitbook":
