@@ -118,6 +118,10 @@ def book_page(
     more = len(rows) > size
     rows = rows[:size]
     out = [BookRow(e, e.letter is None or e.letter.secrecy == Secrecy.NORMAL or bool(e.granted)) for e in rows]
+    shown_secret = [r.entry.pk for r in out if r.visible and r.entry.letter is not None and r.entry.letter.is_secret]
+    if shown_secret:  # listing secret subjects is a read of those letters
+        audit_record(tenant_id=tenant_id, actor_id=actor.user_id, action="secret.list", object_type="book",
+                     object_id=book.pk, changes={"entries": shown_secret})
     cursor = (rows[-1].year, rows[-1].number) if more and rows else None
     return out, cursor
 

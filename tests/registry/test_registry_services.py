@@ -284,3 +284,21 @@ def test_book_administration_rules(tenants, actor_of):
                 books.book_update(tenant_id=a.pk, actor=admin, book=inbox, year_basis="fiscal")
         books.book_update(tenant_id=a.pk, actor=admin, book=orders, name_th="ทะเบียนคำสั่ง (นายก)")
         assert Book.objects.get(pk=orders.pk).name_th == "ทะเบียนคำสั่ง (นายก)"
+
+
+def test_the_database_refuses_to_change_number_date_or_digest(tenants, actor_of, pdf_bytes):
+    from django.db import DatabaseError, transaction
+
+    from documents.files.services import file_prepare
+
+    a = tenants.a
+    clerk = actor_of("a_central_clerk", a)
+    with tenant_scope(a.pk):
+        e = services.register_incoming(tenant_id=a.pk, actor=clerk, data=incoming(), idempotency_key=new_key(),
+                                       files=[file_prepare(pdf_bytes, "x.pdf")])
+        assert e.digest
+        for change in ({"number": e.number + 1000}, {"year": e.year + 1}, {"digest": "0" * 64},
+                       {"registered_at": e.registered_at + dt.timedelta(seconds=1)}):
+            with pytest.raises(DatabaseError, match="never change"), transaction.atomic():
+                RegistryEntry.objects.filter(pk=e.pk).update(**change)
+        RegistryEntry.objects.filter(pk=e.pk).update(note="หมายเหตุ")  # other columns may change
