@@ -29,6 +29,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/opt/venv/bin:$PATH \
     EOFFICE_STATIC_ROOT=/app/staticfiles EOFFICE_MEDIA_ROOT=/data/media
 RUN apt-get update \
  && apt-get install -y --no-install-recommends poppler-utils qpdf libmagic1 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+    libreoffice-core-nogui libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin eoffice \
  && mkdir -p /data/media /data/files && chown eoffice /data/media /data/files

@@ -215,12 +215,14 @@ STATICFILES_DIRS = [
     ("vendor/uswds", _NODE / "@uswds" / "uswds" / "dist"),
     ("vendor/htmx", _NODE / "htmx.org" / "dist"),
     ("vendor/sarabun", _NODE / "@fontsource" / "sarabun"),
-    # pdf.js for the in-page preview (documents/web): the library, its worker, fonts and no-wasm fallbacks
-    ("vendor/pdfjs", _NODE / "pdfjs-dist" / "build"),
-    ("vendor/pdfjs/standard_fonts", _NODE / "pdfjs-dist" / "standard_fonts"),
-    ("vendor/pdfjs/wasm", _NODE / "pdfjs-dist" / "wasm"),
 ]
 STATICFILES_DIRS = [d for d in STATICFILES_DIRS if Path(d[1] if isinstance(d, tuple) else d).exists()]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # pdf.js for the in-page preview: only the files it loads, under vendor/pdfjs/ (not the 14 MB package)
+    "documents.web.staticfiles.PdfjsFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -272,6 +274,10 @@ elif EOFFICE_FILE_STORAGE == "filesystem":
     }
 else:
     raise ImproperlyConfigured("EOFFICE_FILE_STORAGE must be 'filesystem' or 's3'")
+# Preview of office files: LibreOffice converts them to PDF (documents/files/preview.py, docs/files.md).
+EOFFICE_PREVIEW_TIMEOUT = env.float("EOFFICE_PREVIEW_TIMEOUT", default=60.0)  # seconds; then the process is killed
+EOFFICE_PREVIEW_MAX_MB = env.int("EOFFICE_PREVIEW_MAX_MB", default=2048)  # address-space limit of the conversion
+EOFFICE_SOFFICE = env("EOFFICE_SOFFICE", default="soffice")
 WHITENOISE_USE_FINDERS = DEBUG
 
 # --- DRF / OpenAPI -----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from documents.files.preview import preview_enqueue_for_letter
 from documents.files.services import PreparedFile, file_record
 from documents.models import (
     Book,
@@ -242,6 +243,11 @@ def _audit_entry(tenant_id: int, actor: Actor, action: str, entry: RegistryEntry
     )
 
 
+def _enqueue_previews(tenant_id: int, letter: Letter, files: list[StoredFile]) -> None:
+    if any(f.content_type not in STAMPABLE_TYPES for f in files):
+        preview_enqueue_for_letter(tenant_id=tenant_id, letter_id=letter.pk)
+
+
 def _enqueue_stamp(tenant_id: int, entry: RegistryEntry, files: list[StoredFile]) -> None:
     if any(f.role == FileRole.ORIGINAL and f.content_type in STAMPABLE_TYPES and f.state == "ok" for f in files):
         job_enqueue(tenant_id=tenant_id, kind="registry.stamp", args={"entry_id": entry.pk},
@@ -308,6 +314,7 @@ def register_incoming(
         _grant(tenant_id=tenant_id, letter=letter, user_id=actor.user_id, granted_by=actor.user_id)
     _audit_entry(tenant_id, actor, "registry.incoming", entry, files=len(stored), sealed=sealed)
     _enqueue_stamp(tenant_id, entry, stored)
+    _enqueue_previews(tenant_id, letter, stored)
     return entry
 
 
@@ -410,6 +417,7 @@ def secret_open(
         entry.digest = stored[0].sha256
     _grant(tenant_id=tenant_id, letter=letter, user_id=actor.user_id, granted_by=actor.user_id)
     _audit_entry(tenant_id, actor, "registry.secret_open", entry, central_entry=central.pk, files=len(stored))
+    _enqueue_previews(tenant_id, letter, stored)
     return entry
 
 
@@ -458,6 +466,7 @@ def issue_outgoing(
         RegistryEntry.objects.filter(pk=entry.pk).update(digest=stored[0].sha256)
         entry.digest = stored[0].sha256
     _audit_entry(tenant_id, actor, "registry.outgoing", entry, files=len(stored))
+    _enqueue_previews(tenant_id, letter, stored)
     return entry
 
 
@@ -522,6 +531,7 @@ def reservation_use(
     entry.digest = stored[0].sha256 if stored else ""
     entry.save(update_fields=["letter", "status", "channel", "digest"])
     _audit_entry(tenant_id, actor, "registry.reservation_used", entry)
+    _enqueue_previews(tenant_id, letter, stored)
     return entry
 
 

@@ -32,7 +32,11 @@ VENV = ROOT / ".venv"
 DEPS_STAMP = VENV / ".eoffice-deps.sha256"
 
 # Debian packages the product needs at run time (PDF text/render and repair).
-APT_RUNTIME = ["poppler-utils", "qpdf", "libmagic1", "libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0"]
+APT_RUNTIME = [
+    "poppler-utils", "qpdf", "libmagic1", "libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0",
+    # previews of office enclosures (headless, no Java, no GUI)
+    "libreoffice-core-nogui", "libreoffice-writer-nogui", "libreoffice-calc-nogui", "libreoffice-impress-nogui",
+]
 # Extra Debian packages for the test command (real-browser tests use Debian's Chromium).
 APT_TEST = ["chromium", "dovecot-imapd"]
 

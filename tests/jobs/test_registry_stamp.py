@@ -102,3 +102,24 @@ def test_an_odd_pdf_ends_the_job_and_the_worker_lives_on(worker, tenants, commit
                    what="stamp job finished", worker=worker)
     assert job.status in ("done", "failed")
     assert worker.alive()
+
+
+def test_an_office_enclosure_gets_a_pdf_preview(worker, tenants, committed):  # type: ignore[no-untyped-def]
+    from documents.files.preview import soffice_available
+    from tests.registry.test_preview import docx, pdf_text
+
+    if not soffice_available():
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install -y libreoffice-writer-nogui")
+    a = tenants.a
+    files = [file_prepare(make_pdf("จดหมาย"), "letter.pdf"), file_prepare(docx(), "รายละเอียด.docx")]
+    with tenant_scope(a.pk):
+        entry = services.register_incoming(
+            tenant_id=a.pk, actor=_actor(a, "a_central_clerk"), files=files, idempotency_key=uuid.uuid4().hex,
+            data=IncomingInput(subject="ทดสอบภาพตัวอย่าง", sender=PartyInput(name="อำเภอทดสอบ")),
+        )
+        enclosure = StoredFile.objects.get(tenant_id=a.pk, letter_id=entry.letter_id, role=FileRole.ENCLOSURE)
+        job = Job.objects.get(tenant_id=a.pk, kind="files.preview", idempotency_key=f"preview:{enclosure.pk}")
+    wait_status(a, job.pk, "done", timeout=120, worker=worker)
+    with tenant_scope(a.pk):
+        preview = StoredFile.objects.get(tenant_id=a.pk, derived_from=enclosure, role=FileRole.PREVIEW)
+        assert "น้ำท่วม" in pdf_text(file_read(preview))
