@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from documents.api import views
+from documents.api import mailbox, views
 
 A = "a/<slug:agency>/registry/"
 
@@ -27,4 +27,12 @@ urlpatterns = [
          name="api-registry-entry-secret-grants"),
     path(A + "entries/<int:entry_id>/files/<int:file_id>/", views.EntryFileApi.as_view(),
          name="api-registry-entry-file"),
+    path(A + "mailbox/messages/", mailbox.MessagesApi.as_view(), name="api-mailbox-messages"),
+    path(A + "mailbox/messages/<int:message_id>/", mailbox.MessageDetailApi.as_view(), name="api-mailbox-message"),
+    path(A + "mailbox/messages/<int:message_id>/register/", mailbox.MessageRegisterApi.as_view(),
+         name="api-mailbox-message-register"),
+    path(A + "mailbox/messages/<int:message_id>/dismiss/", mailbox.MessageDismissApi.as_view(),
+         name="api-mailbox-message-dismiss"),
+    path(A + "mailboxes/", mailbox.MailboxesApi.as_view(), name="api-mailboxes"),
+    path(A + "mailboxes/<int:mailbox_id>/fetch/", mailbox.MailboxFetchApi.as_view(), name="api-mailbox-fetch"),
 ]

@@ -127,3 +127,46 @@ def test_roles_and_secrecy_through_the_api(as_user, tenants, login):
     # another agency's entry id reads like a missing one
     b_clerk = as_user("b_central_clerk")
     assert b_clerk.get(tenants.b.slug, f"registry/entries/{sealed.data['id']}/").status == 404
+
+
+def _message(agency, subject: str):  # type: ignore[no-untyped-def]
+    from documents.files.services import file_prepare, file_record
+    from documents.models import Mailbox, MailboxAttachment, MailboxMessage
+    from tenants.context import tenant_scope
+
+    with tenant_scope(agency.pk):
+        box = Mailbox.objects.filter(tenant_id=agency.pk, address="saraban@tenant-a.example.go.th").first()
+        box = box or Mailbox.objects.create(tenant_id=agency.pk, kind="maildir", address="saraban@tenant-a.example.go.th")
+        raw = file_record(tenant_id=agency.pk, prepared=file_prepare(
+            f"From: amphoe@example.go.th\r\nSubject: {subject}\r\n\r\nbody\r\n".encode(), "m.eml"),
+            letter_id=None, role="email", actor_id=None)
+        msg = MailboxMessage.objects.create(
+            tenant_id=agency.pk, mailbox=box, message_id=f"<{uuid.uuid4().hex}@example.go.th>", raw=raw,
+            from_name="ที่ว่าการอำเภอทดสอบ", from_address="amphoe@example.go.th", subject=subject,
+            body_text="ที่ นม 0117/ว 45 ลงวันที่ 20 พฤศจิกายน 2569",
+        )
+        pdf = file_record(tenant_id=agency.pk, prepared=file_prepare(make_pdf(), "letter.pdf"), letter_id=None,
+                          role="original", actor_id=None)
+        MailboxAttachment.objects.create(tenant_id=agency.pk, message=msg, file=pdf)
+    return msg
+
+
+def test_register_from_an_email_through_the_api(as_user, tenants):
+    slug = tenants.a.slug
+    msg = _message(tenants.a, "ขอเชิญประชุมผ่านอีเมล")
+    api = as_user("a_central_clerk")
+    queue = api.get(slug, "registry/mailbox/messages/")
+    assert queue.status == 200 and any(m["id"] == msg.pk for m in queue.data)
+    detail = api.get(slug, f"registry/mailbox/messages/{msg.pk}/")
+    assert detail.status == 200 and detail.data["prefill"]["letter_reference"] == "ที่ นม 0117/ว 45"
+    assert detail.data["attachments"][0]["content_type"] == "application/pdf"
+    r = api.post(slug, f"registry/mailbox/messages/{msg.pk}/register/", {
+        "idempotency_key": key(), "subject": detail.data["prefill"]["subject"],
+        "sender": {"name": detail.data["from_name"], "email": detail.data["from_address"]}})
+    assert r.status == 201, r.data
+    entry = api.get(slug, f"registry/entries/{r.data['id']}/").data
+    assert entry["channel"] == "email" and {f["role"] for f in entry["files"]} >= {"original", "email"}
+    again = api.post(slug, f"registry/mailbox/messages/{msg.pk}/register/", {
+        "idempotency_key": key(), "subject": "x", "sender": {"name": "x"}})
+    assert again.status == 409  # one e-mail, one number
+    assert as_user("a_officer").get(slug, "registry/mailbox/messages/").status == 403

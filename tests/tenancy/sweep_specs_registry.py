@@ -31,7 +31,25 @@ def _own(model: str) -> Any:
     return lambda w: {"entry_id": w.id("a", model)}
 
 
+def _message(fresh: bool) -> Any:
+    if fresh:
+        return lambda w: {"message_id": w.fresh("a", "mailboxmessage").pk}
+    return lambda w: {"message_id": w.id("a", "mailboxmessage")}
+
+
 REGISTRY_API_SPECS: dict[str, Spec] = {
+    "api-mailbox-messages": Spec(),
+    "api-mailbox-message": Spec(kwargs=_message(False), ids={"path:message_id": "mailboxmessage"}),
+    "api-mailbox-message-register": Spec(kwargs=_message(True), ids={"path:message_id": "mailboxmessage"},
+                                         body=lambda w: {"idempotency_key": _key(), "subject": w.name("จากอีเมล"),
+                                                         "sender": {"name": w.name("ผู้ส่ง")}}),
+    "api-mailbox-message-dismiss": Spec(kwargs=_message(True), ids={"path:message_id": "mailboxmessage"},
+                                        body=lambda w: {"reason": "โฆษณา"}),
+    "api-mailboxes GET": Spec(),
+    "api-mailboxes POST": Spec(body=lambda w: {
+        "kind": "imap", "address": f"{w.name('saraban').lower()}@example.go.th", "host": "mail.example.go.th",
+        "port": 993, "username": "saraban", "password_ref": "EOFFICE_MAILBOX_PASSWORD_SWEEP"}),
+    "api-mailbox-fetch": Spec(kwargs=lambda w: {"mailbox_id": w.id("a", "mailbox")}, ids={"path:mailbox_id": "mailbox"}),
     "api-registry-books GET": Spec(),
     "api-registry-books POST": Spec(body=lambda w: {
         "kind": "orders", "code": w.name("o").lower()[-38:], "name_th": w.name("ทะเบียนคำสั่ง"),

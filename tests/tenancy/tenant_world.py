@@ -208,7 +208,7 @@ class World:
 
 
 REGISTRY_MODELS = ("book", "inbook", "unitbook", "entry", "storedfile", "outentry", "reservation", "sealedentry",
-                   "secretentry", "upload", "emptybook", "amendment", "mailboxmessage")
+                   "secretentry", "upload", "emptybook", "amendment", "mailboxmessage", "mailbox", "mailboxfile")
 _PDF: bytes | None = None
 
 
@@ -252,6 +252,12 @@ def _registry_obj(w: World, key: str, model: str) -> Any:
         from documents.models import EntryAmendment
 
         return EntryAmendment.objects.filter(tenant_id=t, entry=entry).order_by("-id").first()
+    if model == "mailbox":
+        return w.obj(key, "mailboxmessage").mailbox
+    if model == "mailboxfile":  # the standing message's attachment
+        from documents.models import MailboxAttachment
+
+        return MailboxAttachment.objects.filter(tenant_id=t, message=w.obj(key, "mailboxmessage")).first().file
     if model == "mailboxmessage":  # a message as the fetcher stores it (raw .eml and one attachment)
         from documents.models import Mailbox, MailboxAttachment, MailboxMessage
 
