@@ -1,0 +1,1 @@
+"""The clerk's registry pages (htmx, keyboard-first)."""

@@ -1,0 +1,33 @@
+"""Registry pages under ``/a/<agency>/registry/``. Names are prefixed ``registry-``."""
+
+from django.urls import path
+
+from documents.web.views import books, entries, mailbox, registry
+
+R = "a/<slug:agency>/registry/"
+E = R + "entries/<int:entry_id>/"
+M = R + "mailbox/<int:message_id>/"
+
+urlpatterns = [
+    path(R, registry.registry_home, name="registry-home"),
+    path(R + "incoming/new/", registry.incoming_new, name="registry-incoming"),
+    path(R + "outgoing/new/", registry.outgoing_new, name="registry-outgoing"),
+    path(R + "reserve/", registry.reserve_new, name="registry-reserve"),
+    path(R + "books/<slug:book>/", books.book_page, name="registry-book"),
+    path(R + "books/<slug:book>/export/<slug:fmt>/", books.book_export, name="registry-book-export"),
+    path(E, entries.entry_detail, name="registry-entry"),
+    path(E + "amend/", entries.entry_amend, name="registry-entry-amend"),
+    path(E + "annul/", entries.entry_annul, name="registry-entry-annul"),
+    path(E + "unit-register/", entries.entry_unit_register, name="registry-entry-unit-register"),
+    path(E + "dispatch/", entries.entry_dispatch, name="registry-entry-dispatch"),
+    path(E + "secret-grants/", entries.entry_secret_grants, name="registry-entry-secret-grants"),
+    path(E + "use/", entries.reservation_use, name="registry-reservation-use"),
+    path(E + "secret-open/", entries.secret_open, name="registry-secret-open"),
+    path(E + "files/<int:file_id>/", entries.entry_file, name="registry-entry-file"),
+    path(R + "mailbox/", mailbox.mailbox_queue, name="registry-mailbox"),
+    path(R + "mailbox/fetch/<int:mailbox_id>/", mailbox.mailbox_fetch_now, name="registry-mailbox-fetch"),
+    path(M, mailbox.mailbox_message, name="registry-mailbox-message"),
+    path(M + "dismiss/", mailbox.mailbox_dismiss, name="registry-mailbox-dismiss"),
+    path(M + "restore/", mailbox.mailbox_restore, name="registry-mailbox-restore"),
+    path(M + "files/<int:file_id>/", mailbox.mailbox_file, name="registry-mailbox-file"),
+]

@@ -1,0 +1,1 @@
+"""Registry web views: thin; each calls one service or selectors (documents.registry, documents.mailbox)."""
