@@ -119,19 +119,21 @@ class Channel(models.TextChoices):
 
 
 class RegistryEntry(TenantOwnedModel):
-    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="entries")
+    # FK indexes are the composite ones in Meta (entry_book_year_num_idx, entry_letter_idx, entry_parent_idx)
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="entries", db_index=False)
     year = models.PositiveIntegerField(help_text="พ.ศ. (of the book's year basis)")
     number = models.PositiveIntegerField()
     # Printed reference ("ที่ นม 52301/45"); "" for books whose numbers are not printed.
     reference = models.CharField(max_length=160, blank=True)
     reference_norm = models.CharField(max_length=160, blank=True)
-    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, null=True, blank=True, related_name="entries")
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, null=True, blank=True, related_name="entries",
+                               db_index=False)
     status = models.CharField(max_length=20, choices=EntryStatus.choices)
     # The one database clock reading that also chose the year; never changes.
     registered_at = models.DateTimeField()
     received_at = models.DateTimeField(null=True, blank=True, help_text="วันเวลาที่รับหนังสือ (incoming)")
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="unit_entries",
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="unit_entries", db_index=False,
         help_text="a unit book entry: the central เลขรับ it came under",
     )
     channel = models.CharField(max_length=12, choices=Channel.choices, blank=True, default="")

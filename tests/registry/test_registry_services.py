@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -302,3 +303,24 @@ def test_the_database_refuses_to_change_number_date_or_digest(tenants, actor_of,
             with pytest.raises(DatabaseError, match="never change"), transaction.atomic():
                 RegistryEntry.objects.filter(pk=e.pk).update(**change)
         RegistryEntry.objects.filter(pk=e.pk).update(note="หมายเหตุ")  # other columns may change
+
+
+def test_keyset_pages_follow_each_other_with_and_without_a_date_range(tenants, actor_of):
+    a = tenants.a
+    clerk = actor_of("a_central_clerk", a)
+    with tenant_scope(a.pk):
+        book = Book.objects.create(tenant_id=a.pk, kind=BookKind.CERTIFICATES, code=f"k-{new_key()[:8]}",
+                                   name_th="ทะเบียนทดลองหน้า", issuer_role="central_clerk",
+                                   reference_format="รับรอง {number}/{year} " + new_key()[:6])
+        made = [services.reserve_number(tenant_id=a.pk, actor=clerk, book_id=book.pk, note=f"n{i}",
+                                        idempotency_key=new_key()) for i in range(5)]
+        today = made[0].registered_at.astimezone(dt.timezone(dt.timedelta(hours=7))).date()
+        for filters in (selectors.BookFilters(), selectors.BookFilters(date_from=today, date_to=today)):
+            seen, cursor = [], None
+            while True:
+                rows, cursor = selectors.book_page(clerk, tenant_id=a.pk, book=book, size=2,
+                                                   filters=dataclasses.replace(filters, before=cursor))
+                seen += [r.entry.number for r in rows]
+                if cursor is None:
+                    break
+            assert seen == [e.number for e in reversed(made)]
