@@ -182,9 +182,13 @@ def _check_top_secret(tenant_id: int, data: LetterInput, has_files: bool) -> Non
 
 # --- the numbered insert -----------------------------------------------------------------------------------
 def _existing_for_key(tenant_id: int, key: str | None) -> RegistryEntry | None:
+    """The entry a key already made (almost always none: a lean check first)."""
     if not key:
         return None
-    return RegistryEntry.objects.filter(tenant_id=tenant_id, idempotency_key=key).select_related("book", "letter").first()
+    pk = RegistryEntry.objects.filter(tenant_id=tenant_id, idempotency_key=key).values_list("pk", flat=True).first()
+    if pk is None:
+        return None
+    return RegistryEntry.objects.select_related("book", "letter").get(pk=pk)
 
 
 def _check_key(key: str | None) -> None:
@@ -196,17 +200,20 @@ def _check_key(key: str | None) -> None:
 
 
 def _numbered_entry(
-    *, tenant_id: int, actor: Actor, book: Book, key: str | None, make_letter=None, **fields: object
+    *, tenant_id: int, actor: Actor, book: Book, key: str | None, make_letter=None, received_now: bool = False,
+    **fields: object,
 ) -> tuple[RegistryEntry, bool]:
     """Create the letter (``make_letter``), allocate and insert in one savepoint. Returns (entry, created);
     when a concurrent request with the same key committed first, its entry is returned and everything
     made here (letter, number) is rolled back with the savepoint."""
-    agency = Agency.objects.get(pk=tenant_id)
+    agency = Agency.objects.only("letter_code", "letter_number", "use_thai_digits").get(pk=tenant_id)
     try:
         with transaction.atomic():
             if make_letter is not None:
                 fields["letter"] = make_letter()
             alloc = numbering.allocate(tenant_id=tenant_id, book=book, agency=agency)
+            if received_now:  # received when registered: the same clock reading
+                fields["received_at"] = alloc.registered_at
             entry = RegistryEntry.objects.create(
                 tenant_id=tenant_id, book=book, year=alloc.year, number=alloc.number, reference=alloc.reference,
                 reference_norm=alloc.reference_norm, registered_at=alloc.registered_at, idempotency_key=key,
@@ -298,16 +305,14 @@ def register_incoming(
     entry, created = _numbered_entry(
         tenant_id=tenant_id, actor=actor, book=book, key=idempotency_key,
         make_letter=lambda: _letter_create(tenant_id=tenant_id, actor=actor, data=data, sealed=sealed),
-        status=EntryStatus.REGISTERED, received_at=received_at, channel=data.channel, note=data.note[:500],
+        status=EntryStatus.REGISTERED, received_at=received_at, received_now=received_at is None,
+        channel=data.channel, note=data.note[:500], digest=files[0].sha256 if files and not stored_file_ids else "",
     )
     if not created:  # a concurrent twin with the same key committed first
         return _same_operation(entry, book)
     letter = entry.letter
-    if entry.received_at is None:
-        entry.received_at = entry.registered_at
-        RegistryEntry.objects.filter(pk=entry.pk).update(received_at=entry.registered_at)
     stored = _attach_files(tenant_id=tenant_id, actor=actor, letter=letter, files=files, stored_file_ids=stored_file_ids)
-    if stored:
+    if stored and entry.digest != stored[0].sha256:
         entry.digest = stored[0].sha256
         RegistryEntry.objects.filter(pk=entry.pk).update(digest=entry.digest)
     if book.is_secret:
@@ -352,13 +357,11 @@ def register_in_unit(
         )
     entry, created = _numbered_entry(
         tenant_id=tenant_id, actor=actor, book=book, key=idempotency_key, letter=central.letter,
-        status=EntryStatus.REGISTERED, received_at=None, parent=central, channel=Channel.IN_SYSTEM,
+        status=EntryStatus.REGISTERED, received_now=True, parent=central, channel=Channel.IN_SYSTEM,
         digest=central.digest, note=note[:500],
     )
     if not created:
         return _same_operation(entry, book)
-    RegistryEntry.objects.filter(pk=entry.pk).update(received_at=entry.registered_at)
-    entry.received_at = entry.registered_at
     _audit_entry(tenant_id, actor, "registry.unit_incoming", entry, central_entry=central.pk)
     files = list(StoredFile.objects.filter(tenant_id=tenant_id, letter=central.letter, role=FileRole.ORIGINAL))
     _enqueue_stamp(tenant_id, entry, files)
