@@ -1,6 +1,7 @@
 """Kernel benchmarks: each prints its figure, a floor measured in the same run, and the ratio.
 
     python bench/run.py [--smoke] [name ...]        names: audit_append scoped_request job_enqueue
+                                                    registry_throughput registry_latency registry_book_page
 
 Runs as the app role (``DATABASE_URL``) on committed data it creates itself (a fresh agency, a user
 and a membership). ``--smoke`` uses tiny sizes (a few seconds in all) and only checks that nothing
@@ -12,6 +13,8 @@ Floors:
   table: a TEMP table if the app role may create one, else a table the owner creates for this run in
   schema ``bench_scratch`` (needs ``MIGRATION_DATABASE_URL``) and drops at the end.
 - scoped_request: GET /healthz (no database, no tenant) through the same test client.
+- registry_*: see bench/registry_common.py and each bench/registry_*.py (the raw numbered insert, or the
+  bare keyset SELECT, on the same clients in the same run).
 Figure and floor are measured in alternating rounds so drift on a busy machine hits both alike.
 """
 
@@ -288,11 +291,29 @@ def bench_scoped_request(fx: Fixture, n: int) -> Result:
     )
 
 
+SMOKE = False
+
+
+def _registry(module: str) -> Callable[[Fixture, int], Result]:
+    """The registry benchmarks live in bench/registry_*.py (own agencies, client pools, side-effect checks)."""
+
+    def run(fx: Fixture, n: int) -> Result:
+        import importlib
+
+        return importlib.import_module(f"bench.{module}").bench(n, smoke=SMOKE)
+
+    return run
+
+
 BENCHES: dict[str, tuple[Callable[[Fixture, int], Result], int, int]] = {
     # name: (function, full N, smoke N)
     "audit_append": (bench_audit_append, 2000, 15),
     "scoped_request": (bench_scoped_request, 500, 8),
     "job_enqueue": (bench_job_enqueue, 1000, 15),
+    # N: seconds per registration phase / requests per phase at 50/s / samples per page measurement
+    "registry_throughput": (_registry("registry_throughput"), 20, 1),
+    "registry_latency": (_registry("registry_latency"), 1500, 20),
+    "registry_book_page": (_registry("registry_book_page"), 200, 5),
 }
 
 
@@ -302,6 +323,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=None, help="override N for every benchmark")
     parser.add_argument("names", nargs="*", metavar="name", help="any of: " + " ".join(BENCHES))
     args = parser.parse_args(argv)
+    global SMOKE
+    SMOKE = args.smoke
     names = args.names or list(BENCHES)
     unknown = [n for n in names if n not in BENCHES]
     if unknown:

@@ -6,7 +6,7 @@ from django.db import migrations
 SQL = """
 CREATE OR REPLACE FUNCTION eoffice_entry_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF NEW.tenant_id <> OLD.tenant_id OR NEW.book_id <> OLD.book_id OR NEW.year <> OLD.year
+    IF NEW.book_id <> OLD.book_id OR NEW.year <> OLD.year
        OR NEW.number <> OLD.number OR NEW.registered_at <> OLD.registered_at
        OR (OLD.digest <> '' AND NEW.digest <> OLD.digest) THEN
         RAISE EXCEPTION 'registry entry %: book, year, number, registration time and digest never change', OLD.id

@@ -71,8 +71,9 @@ def _require_issue(actor: Actor, book: Book) -> None:
 
 
 def _book(tenant_id: int, book_id: int | None, *, kind: str | None = None) -> Book:
-    qs = Book.objects.filter(tenant_id=tenant_id).select_related("unit")
-    book = qs.filter(pk=book_id).first() if book_id is not None else qs.filter(kind=kind, is_active=True).first()
+    qs = Book.objects.filter(tenant_id=tenant_id)  # the unit is loaded only for a unit-numbered reference
+    book = (next(iter(qs.filter(pk=book_id)), None) if book_id is not None
+            else qs.filter(kind=kind, is_active=True).first())
     if book is None:
         raise NotFoundInTenant()
     return book
@@ -460,14 +461,12 @@ def issue_outgoing(
         tenant_id=tenant_id, actor=actor, book=book, key=idempotency_key,
         make_letter=lambda: _letter_create(tenant_id=tenant_id, actor=actor, data=data),
         status=EntryStatus.REGISTERED, channel=data.channel, note=data.note[:500],
+        digest=files[0].sha256 if files else "",
     )
     if not created:
         return _same_operation(entry, book)
     letter = entry.letter
     stored = _attach_files(tenant_id=tenant_id, actor=actor, letter=letter, files=files, stored_file_ids=[])
-    if stored:
-        RegistryEntry.objects.filter(pk=entry.pk).update(digest=stored[0].sha256)
-        entry.digest = stored[0].sha256
     _audit_entry(tenant_id, actor, "registry.outgoing", entry, files=len(stored))
     _enqueue_previews(tenant_id, letter, stored)
     return entry

@@ -262,7 +262,7 @@ def _registry_obj(w: World, key: str, model: str) -> Any:
         from documents.models import Mailbox, MailboxAttachment, MailboxMessage
 
         box = Mailbox.objects.create(tenant_id=t, kind="maildir", address=f"{w.name('saraban').lower()}@example.go.th",
-                                     path="/nonexistent")
+                                     path="/nonexistent", auto_reply=False)  # no job a live worker could run mid-probe
         raw = file_record(tenant_id=t, prepared=file_prepare(b"From: a@example.go.th\r\nSubject: x\r\n\r\nbody\r\n",
                                                               "message.eml"), letter_id=None, role="email", actor_id=None)
         msg = MailboxMessage.objects.create(tenant_id=t, mailbox=box, message_id=f"<{w.name('m')}@example.go.th>",
