@@ -10,6 +10,8 @@ urlpatterns = [
     path(A + "books/", views.BooksApi.as_view(), name="api-registry-books"),
     path(A + "books/<slug:book>/", views.BookDetailApi.as_view(), name="api-registry-book"),
     path(A + "books/<slug:book>/start-number/", views.BookStartNumberApi.as_view(), name="api-registry-book-start-number"),
+    path(A + "books/<slug:book>/register-central/", views.BookRegisterCentralApi.as_view(),
+         name="api-registry-book-register-central"),
     path(A + "books/<slug:book>/entries/", views.BookEntriesApi.as_view(), name="api-registry-book-entries"),
     path(A + "files/", views.FilesUploadApi.as_view(), name="api-registry-files"),
     path(A + "incoming/", views.IncomingApi.as_view(), name="api-registry-incoming"),

@@ -343,6 +343,28 @@ class EntryUnitRegisterApi(TenantApi):
         return Response(_entry_out(request, entry), status=status.HTTP_201_CREATED)
 
 
+class BookRegisterCentralApi(TenantApi):
+    class InputSerializer(serializers.Serializer):
+        idempotency_key = serializers.CharField(min_length=8, max_length=64)
+        year = serializers.IntegerField(min_value=2400, max_value=2700, help_text="พ.ศ. of the central เลขรับ")
+        number = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="the central เลขรับ")
+        note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+    @api_schema(operation_id="registry_book_register_central",
+                summary="ลงทะเบียนรับในหน่วยงานย่อยจากเลขรับกลาง (register by the central number)", tags=TAGS,
+                request=InputSerializer, responses={201: EntryOutputSerializer}, errors=(400, 401, 403, 404, 409),
+                description="For a unit's incoming book: the letter handed over carries the central เลขรับ.")
+    def post(self, request: Request, agency: str, book: str) -> Response:
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        v = s.validated_data
+        entry = services.register_in_unit_by_number(
+            tenant_id=request.tenant.pk, actor=request.actor, book_id=_book_id(request, book), year=v["year"],
+            number=v["number"], idempotency_key=v["idempotency_key"], note=v["note"],
+        )
+        return Response(_entry_out(request, entry), status=status.HTTP_201_CREATED)
+
+
 class EntrySecretOpenApi(TenantApi):
     @api_schema(operation_id="registry_entry_secret_open",
                 summary="นายทะเบียนฯ เปิดหนังสือลับและลงทะเบียนลับ (registrar opens a sealed item)", tags=TAGS,

@@ -369,6 +369,26 @@ def register_in_unit(
     return entry
 
 
+def register_in_unit_by_number(
+    *, tenant_id: int, actor: Actor, book_id: int, year: int, number: int, idempotency_key: str | None, note: str = ""
+) -> RegistryEntry:
+    """A unit clerk registers a letter handed over from the central desk by the เลขรับ stamped on it
+    (year and number of the central incoming book) — the clerk need not read the central book."""
+    book = _book(tenant_id, book_id)
+    _require_issue(actor, book)
+    central_id = (
+        RegistryEntry.objects.filter(tenant_id=tenant_id, book__kind=BookKind.CENTRAL_INCOMING, year=year, number=number)
+        .values_list("pk", flat=True).first()
+    )
+    if central_id is None:
+        raise RegistryError(
+            f"ไม่พบเลขรับ {number}/{year} ในทะเบียนหนังสือรับกลาง", f"No central incoming entry {number}/{year}.",
+            code="central_not_found", field="number",
+        )
+    return register_in_unit(tenant_id=tenant_id, actor=actor, central_entry_id=central_id, book_id=book.pk,
+                            idempotency_key=idempotency_key, note=note)
+
+
 def secret_open(
     *,
     tenant_id: int,

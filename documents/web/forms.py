@@ -489,6 +489,21 @@ class UnitRegisterForm(ThaiFirstForm):
         self.fields["book"].choices = [(str(b.pk), b.name_th) for b in books]
 
 
+class UnitByNumberForm(ThaiFirstForm):
+    """A letter handed over from the central desk, found by the เลขรับ stamped on it."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, min_length=8, max_length=64)
+    number = forms.IntegerField(label=_("เลขรับกลาง"), min_value=1, max_value=2**31 - 1,
+                                help_text=_("เลขรับที่ประทับในตรารับของทะเบียนกลาง"))
+    year = forms.IntegerField(label=_("ปี พ.ศ. ของเลขรับ"), min_value=2400, max_value=2700)
+    note = forms.CharField(label=_("หมายเหตุ"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.initial.get("idempotency_key"):
+            self.initial["idempotency_key"] = new_idempotency_key()
+
+
 class DispatchForm(ThaiFirstForm):
     state = forms.ChoiceField(label=_("สถานะ"), choices=[
         (EntryStatus.AWAITING_DISPATCH, _("ลงนามแล้ว รอส่ง")), (EntryStatus.DISPATCHED, _("ส่งแล้ว")),

@@ -14,6 +14,7 @@ urlpatterns = [
     path(R + "outgoing/new/", registry.outgoing_new, name="registry-outgoing"),
     path(R + "reserve/", registry.reserve_new, name="registry-reserve"),
     path(R + "books/<slug:book>/", books.book_page, name="registry-book"),
+    path(R + "books/<slug:book>/register-central/", books.book_register_central, name="registry-book-register-central"),
     path(R + "books/<slug:book>/export/<slug:fmt>/", books.book_export, name="registry-book-export"),
     path(E, entries.entry_detail, name="registry-entry"),
     path(E + "amend/", entries.entry_amend, name="registry-entry-amend"),

@@ -324,3 +324,23 @@ def test_keyset_pages_follow_each_other_with_and_without_a_date_range(tenants, a
                 if cursor is None:
                     break
             assert seen == [e.number for e in reversed(made)]
+
+
+def test_a_unit_clerk_registers_by_the_central_number(tenants, actor_of):
+    a = tenants.a
+    clerk = actor_of("a_central_clerk", a)
+    unit_clerk = actor_of("a_unit_clerk", a)
+    with tenant_scope(a.pk):
+        central = services.register_incoming(tenant_id=a.pk, actor=clerk, data=incoming(), idempotency_key=new_key())
+        book = Book.objects.get(tenant_id=a.pk, kind=BookKind.UNIT_INCOMING, unit_id=unit_clerk.unit_id)
+        u = services.register_in_unit_by_number(tenant_id=a.pk, actor=unit_clerk, book_id=book.pk, year=central.year,
+                                                number=central.number, idempotency_key=new_key())
+        assert u.parent_id == central.pk and u.book_id == book.pk
+        with pytest.raises(RegistryError):
+            services.register_in_unit_by_number(tenant_id=a.pk, actor=unit_clerk, book_id=book.pk, year=central.year,
+                                                number=10_000_000, idempotency_key=new_key())
+        sealed = services.register_incoming(tenant_id=a.pk, actor=clerk, idempotency_key=new_key(),
+                                            data=incoming(subject="", secrecy=Secrecy.SECRET))
+        with pytest.raises(RegistryError):  # secret letters never go to unit books
+            services.register_in_unit_by_number(tenant_id=a.pk, actor=unit_clerk, book_id=book.pk, year=sealed.year,
+                                                number=sealed.number, idempotency_key=new_key())

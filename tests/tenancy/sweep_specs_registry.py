@@ -56,6 +56,10 @@ REGISTRY_API_SPECS: dict[str, Spec] = {
         "authority_name": "นายกองค์การบริหารส่วนตำบล"}),
     "api-registry-book": Spec(kwargs=lambda w: {"book": w.id("a", "unitbook.code")}, ids={"path:book": "unitbook.code"},
                               body=lambda w: {"name_th": w.name("ทะเบียนรับหน่วย")}),
+    "api-registry-book-register-central": Spec(
+        kwargs=lambda w: {"book": w.id("a", "unitbook.code")}, ids={"path:book": "unitbook.code"},
+        body=lambda w: (lambda e: {"idempotency_key": _key(), "year": e.year, "number": e.number})(
+            w.fresh("a", "entry"))),
     "api-registry-book-start-number": Spec(
         kwargs=lambda w: {"book": w.fresh("a", "emptybook").code}, ids={"path:book": "unitbook.code"},
         body=lambda w: {"year": 2569, "start": 100}),

@@ -45,8 +45,15 @@ def _outgoing(w: World) -> dict[str, Any]:
 
 BOOK = {"path:book": "unitbook.code"}
 
+def _by_central_number(w: World) -> dict:
+    e = w.fresh("a", "entry")
+    return {"central-idempotency_key": _key(), "central-year": e.year, "central-number": e.number}
+
+
 REGISTRY_WEB_SPECS: dict[str, Spec] = {
     "registry-home": Spec(),
+    "registry-book-register-central": Spec(kwargs=lambda w: {"book": w.id("a", "unitbook.code")},
+                                           ids={"path:book": "unitbook.code"}, body=_by_central_number),
     "registry-incoming GET": Spec(),
     "registry-incoming POST": Spec(body=_incoming, ids={"body:book": "inbook"}),
     "registry-outgoing GET": Spec(),

@@ -540,3 +540,26 @@ def test_english_labels(client, login):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = body(client.get(A + "incoming/new/"))
     assert 'lang="en"' in html and "Register a received letter" in html and "Subject" in html
+
+
+def test_unit_clerk_registers_by_the_central_number(client, login, tenants):
+    central = incoming(tenants.a, subject=uniq("ส่งต่อให้กองคลัง"))
+    login("a_unit_clerk")
+    with tenant_scope(tenants.a.pk):
+        clerk_unit = Membership.objects.get(tenant_id=tenants.a.pk, user__username="a_unit_clerk").unit_id
+        book = Book.objects.get(tenant_id=tenants.a.pk, kind=BookKind.UNIT_INCOMING, unit_id=clerk_unit)
+    page = body(client.get(A + f"books/{book.code}/"))
+    m = re.search(r'name="central-idempotency_key" value="([^"]+)"', page)
+    assert m, "the unit book page offers registration by the central number"
+    url = A + f"books/{book.code}/register-central/"
+    data = {"_agency": "tenant-a", "central-idempotency_key": m.group(1), "central-year": central.year,
+            "central-number": central.number}
+    r = client.post(url, data)
+    assert r.status_code == 302
+    again = client.post(url, data)  # a double submit: the same entry
+    assert again.status_code == 302 and again["Location"] == r["Location"]
+    with tenant_scope(tenants.a.pk):
+        unit_entries = list(RegistryEntry.objects.filter(tenant_id=tenants.a.pk, book=book, parent=central))
+    assert len(unit_entries) == 1
+    bad = client.post(url, {**data, "central-idempotency_key": uuid.uuid4().hex, "central-number": 10_000_000})
+    assert bad.status_code == 400 and "ไม่พบเลขรับ" in body(bad)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
-from documents.models import Book, EntryStatus, RegistryEntry, Secrecy, Urgency
+from documents.models import Book, BookKind, EntryStatus, RegistryEntry, Secrecy, Urgency
 from documents.registry import exports, selectors, services
 from documents.registry.selectors import BookFilters
 from documents.web import reads
-from documents.web.forms import BookFilterForm
-from documents.web.views._common import query_without, render_registry
-from eoffice.common.exceptions import ApplicationError
+from documents.web.forms import BookFilterForm, UnitByNumberForm
+from documents.web.views._common import fail_or_status, query_without, render_registry
+from eoffice.common.exceptions import ApplicationError, PermissionDeniedInTenant
 from eoffice.common.thaidate import be_year
 from tenants.roles import Action
 
@@ -50,14 +54,55 @@ def _bound(request: HttpRequest, book: Book) -> tuple[BookFilterForm, list[int]]
     return form, years
 
 
+def _central_form(actor, book: Book, data=None) -> UnitByNumberForm | None:  # type: ignore[no-untyped-def]
+    if book.kind != BookKind.UNIT_INCOMING or not services.can_issue(actor, book):
+        return None
+    form = UnitByNumberForm(data, prefix="central")
+    if data is None:
+        form.initial["year"] = be_year(timezone.localdate())
+    return form
+
+
+@require_POST
+def book_register_central(request: HttpRequest, agency: str, book: str) -> HttpResponse:
+    """A unit clerk registers a letter from the central desk by its central เลขรับ."""
+    tenant, actor = request.tenant, request.actor
+    b = selectors.book_get(actor, tenant_id=tenant.pk, code=book)
+    form = _central_form(actor, b, request.POST)
+    if form is None:
+        raise PermissionDeniedInTenant()
+    twin = reads.entry_for_key(tenant_id=tenant.pk, key=request.POST.get("central-idempotency_key", ""))
+    if twin is not None and twin.book_id == b.pk:
+        return redirect("registry-entry", agency=tenant.slug, entry_id=twin.pk)
+    status = 400
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            with transaction.atomic():
+                entry = services.register_in_unit_by_number(
+                    tenant_id=tenant.pk, actor=actor, book_id=b.pk, year=d["year"], number=d["number"],
+                    idempotency_key=d["idempotency_key"], note=d["note"],
+                )
+        except ApplicationError as exc:
+            status = fail_or_status(exc)
+            form.add_application_error(exc)
+        else:
+            messages.success(request, _("ลงทะเบียนรับในหน่วยงานย่อยแล้ว เลขรับ %(n)s") % {"n": entry.number_label})
+            return redirect("registry-entry", agency=tenant.slug, entry_id=entry.pk)
+    return _render_book(request, book, central_form=form, status=status)
+
+
 @require_safe
 def book_page(request: HttpRequest, agency: str, book: str) -> HttpResponse:
+    return _render_book(request, book)
+
+
+def _render_book(request: HttpRequest, book: str, *, central_form=None, status: int = 200) -> HttpResponse:  # type: ignore[no-untyped-def]
     tenant, actor = request.tenant, request.actor
     b = selectors.book_get(actor, tenant_id=tenant.pk, code=book)
     form, years = _bound(request, b)
     rows: list = []
     cursor = None
-    status = 200
     if form.is_valid():
         rows, cursor = selectors.book_page(actor, tenant_id=tenant.pk, book=b,
                                            filters=_filters(form, form.cleaned_data["year"]))
@@ -79,6 +124,7 @@ def book_page(request: HttpRequest, agency: str, book: str) -> HttpResponse:
         "can_issue": services.can_issue(actor, b),
         "registrar": actor.can(Action.SECRET_REGISTER_MANAGE),
         "filtered": any(request.GET.get(name) for name in BookFilterForm.FILTERS),
+        "central_form": central_form or _central_form(actor, b),
     }
     return render_registry(request, "documents/registry/book.html", ctx, status=status)
 
