@@ -13,4 +13,7 @@ GRANT CONNECT ON DATABASE eoffice TO eoffice_app;
 \connect eoffice
 ALTER SCHEMA public OWNER TO eoffice_owner;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
+-- RLS: only LEAKPROOF operators can use an index for the app role; lets the trigram indexes serve
+-- ILIKE searches (docs/registry.md §3).
+ALTER FUNCTION texticlike(text, text) LEAKPROOF;
 SQL

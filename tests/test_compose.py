@@ -115,6 +115,7 @@ def test_postgres_init_creates_both_roles_like_production():
     assert "REVOKE ALL ON DATABASE eoffice FROM PUBLIC" in script
     assert "ALTER SCHEMA public OWNER TO eoffice_owner" in script
     assert "REVOKE ALL ON SCHEMA public FROM PUBLIC" in script
+    assert "ALTER FUNCTION texticlike(text, text) LEAKPROOF" in script  # registry search under RLS
 
 
 def test_dockerfile():

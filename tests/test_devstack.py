@@ -110,7 +110,8 @@ def test_database_sql_fresh_and_kept():
     kept = dbsetup.database_sql(PLAN, fresh=False, exists=True)
     assert not any(s.startswith(("DROP", "CREATE")) for s in kept)
     assert dbsetup.schema_sql(PLAN) == ["ALTER SCHEMA public OWNER TO eoffice_owner",
-                                        "REVOKE ALL ON SCHEMA public FROM PUBLIC"]
+                                        "REVOKE ALL ON SCHEMA public FROM PUBLIC",
+                                        "ALTER FUNCTION texticlike(text, text) LEAKPROOF"]
 
 
 @pytest.mark.parametrize("bad", ["Eoffice", "x; DROP ROLE postgres", "a-b", "", "1abc"])

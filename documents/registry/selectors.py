@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet
 from django.db.models.fields.tuple_lookups import TupleLessThan
 
 from documents.models import Book, BookKind, EntryAmendment, RegistryEntry, Secrecy, SecretGrant, StoredFile
@@ -77,6 +77,23 @@ class BookRow:
     visible: bool  # False: a secret item the reader holds no grant for (show the sealed line only)
 
 
+class ILikeContains(Lookup):
+    """``col ILIKE '%value%'``: the form a trigram GIN index serves (Django's icontains is
+    ``UPPER(col) LIKE UPPER(...)``, which it can't). Under RLS the index is usable only where the
+    database setup marked ``texticlike`` LEAKPROOF (docs/registry.md §3)."""
+
+    lookup_name = "ilike_contains"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value, connection):  # type: ignore[no-untyped-def]
+        return "%s", ["%" + connection.ops.prep_for_like_query(value) + "%"]
+
+    def as_sql(self, compiler, connection):  # type: ignore[no-untyped-def]
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} ILIKE {rhs}", [*lhs_params, *rhs_params]
+
+
 def _day_bounds(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=BANGKOK)
 
@@ -100,9 +117,9 @@ def book_entries(actor: Actor, *, tenant_id: int, book: Book, filters: BookFilte
     if filters.subject or filters.sender or filters.reference:
         qs = qs.filter(Q(letter__secrecy=Secrecy.NORMAL) | granted)
         if filters.subject:
-            qs = qs.filter(letter__subject__icontains=filters.subject)
+            qs = qs.filter(ILikeContains(F("letter__subject"), filters.subject))
         if filters.sender:
-            qs = qs.filter(letter__sender_display__icontains=filters.sender)
+            qs = qs.filter(ILikeContains(F("letter__sender_display"), filters.sender))
         if filters.reference:
             ref = normalise(filters.reference)
             qs = qs.filter(Q(reference_norm__icontains=ref) | Q(letter__letter_reference_norm__icontains=ref))

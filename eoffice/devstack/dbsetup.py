@@ -84,7 +84,12 @@ def database_sql(plan: DbPlan, *, fresh: bool, exists: bool) -> list[str]:
 def schema_sql(plan: DbPlan) -> list[str]:
     """Statements inside the new database."""
     owner = ident(plan.owner)
-    return [f"ALTER SCHEMA public OWNER TO {owner}", "REVOKE ALL ON SCHEMA public FROM PUBLIC"]
+    return [
+        f"ALTER SCHEMA public OWNER TO {owner}", "REVOKE ALL ON SCHEMA public FROM PUBLIC",
+        # Under RLS only LEAKPROOF operators become index conditions: this lets the trigram indexes
+        # serve the registry's ILIKE searches for the app role (docs/registry.md §3). Superuser only.
+        "ALTER FUNCTION texticlike(text, text) LEAKPROOF",
+    ]
 
 
 def with_database(url: str, database: str) -> str:

@@ -39,10 +39,14 @@ pytestmark = pytest.mark.skipif(os.environ.get("EOFFICE_SKIP_EXPLAIN") == "1", r
 BOOK_INDEXES = {"entry_book_year_num_idx", "entry_number_unique"}
 SCANNED = {"documents_registryentry", "documents_letter"}
 
-RLS_SUBJECT = (
-    "RLS: the policy's quals go first and LIKE/ILIKE (textlike/texticlike) are not LEAKPROOF, so no user"
-    " LIKE can become an index condition for the app role (a superuser gets letter_*_trgm); Django's"
-    " icontains is also UPPER(col) LIKE, which the trigram index on col can't serve"
+# Subject and sender search use ILIKE (selectors.ILikeContains). Under RLS the trigram index serves it
+# only where the database set-up's superuser step marked texticlike LEAKPROOF (docs/registry.md §3):
+# .ci/run, the devstack and the compose init script do; a database made without it falls back to a
+# Seq Scan, and these cases are then expected failures with this reason.
+RLS_SUBJECT = "LEAKPROOF"
+RLS_SUBJECT_REASON = (
+    "this database lacks the set-up step ALTER FUNCTION texticlike(text, text) LEAKPROOF (superuser): under"
+    " RLS no ILIKE becomes an index condition for the app role"
 )
 CASES = [
     # name, filters, index names of which at least one must appear, extra check, xfail reason
@@ -101,13 +105,22 @@ def explain(big, filters: BookFilters) -> tuple[list[dict], str]:  # type: ignor
 
 def _case_params():  # type: ignore[no-untyped-def]
     for name, filters, indexes, extra, broken in CASES:
-        marks = [pytest.mark.xfail(reason=broken, strict=STRICT)] if broken else []
+        marks = [pytest.mark.xfail(reason=broken, strict=STRICT)] if broken and broken != RLS_SUBJECT else []
         yield pytest.param(filters, indexes, extra, id=name, marks=marks)
 
 
+def _texticlike_leakproof() -> bool:
+    with connection.cursor() as cur:
+        cur.execute("SELECT proleakproof FROM pg_proc WHERE oid = 'texticlike(text, text)'::regprocedure")
+        return bool(cur.fetchone()[0])
+
+
 @pytest.mark.parametrize(("filters", "indexes", "extra"), list(_case_params()))
-def test_book_query_plan(big, committed, filters, indexes, extra):  # type: ignore[no-untyped-def]
+def test_book_query_plan(big, committed, filters, indexes, extra, request):  # type: ignore[no-untyped-def]
     from django.conf import settings
+
+    if request.node.callspec.id.startswith(("subject search", "sender search")) and not _texticlike_leakproof():
+        pytest.xfail(RLS_SUBJECT_REASON)
 
     nodes, role = explain(big, filters)
     assert role == settings.DATABASES["default"]["USER"]  # the app role, RLS forced
