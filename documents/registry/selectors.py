@@ -25,6 +25,17 @@ from tenants.services.audit import audit_record
 PAGE_SIZE = 50
 
 
+def entry_for_key(*, tenant_id: int, key: str | None) -> RegistryEntry | None:
+    """The entry an idempotency key already made (a retry or double submit), or None. A lean check
+    first: the answer is almost always "none"."""
+    if not key:
+        return None
+    pk = RegistryEntry.objects.filter(tenant_id=tenant_id, idempotency_key=key).values_list("pk", flat=True).first()
+    if pk is None:
+        return None
+    return RegistryEntry.objects.select_related("book", "letter").get(pk=pk)
+
+
 def _granted(user_id: int) -> Exists:
     return Exists(SecretGrant.objects.filter(letter_id=OuterRef("letter_id"), user_id=user_id, revoked_at__isnull=True))
 

@@ -36,6 +36,7 @@ from documents.registry import numbering
 from documents.registry.errors import Conflict, NotAllowed, RegistryError
 from documents.registry.inputs import IncomingInput, LetterInput, OutgoingInput, PartyInput
 from documents.registry.references import normalise
+from documents.registry.selectors import entry_for_key
 from documents.registry.validation import validate_letter
 from eoffice.common.exceptions import NotFoundInTenant
 from tenants.models import Agency, OrgUnit, Position, TopSecretPolicy
@@ -182,16 +183,6 @@ def _check_top_secret(tenant_id: int, data: LetterInput, has_files: bool) -> Non
 
 
 # --- the numbered insert -----------------------------------------------------------------------------------
-def _existing_for_key(tenant_id: int, key: str | None) -> RegistryEntry | None:
-    """The entry a key already made (almost always none: a lean check first)."""
-    if not key:
-        return None
-    pk = RegistryEntry.objects.filter(tenant_id=tenant_id, idempotency_key=key).values_list("pk", flat=True).first()
-    if pk is None:
-        return None
-    return RegistryEntry.objects.select_related("book", "letter").get(pk=pk)
-
-
 def _check_key(key: str | None) -> None:
     if key is not None and not (8 <= len(key) <= 64):
         raise RegistryError(
@@ -221,7 +212,7 @@ def _numbered_entry(
                 created_by_id=actor.user_id, **fields,
             )
     except IntegrityError as exc:
-        existing = _existing_for_key(tenant_id, key)
+        existing = entry_for_key(tenant_id=tenant_id, key=key)
         if existing is not None:
             return existing, False
         if "entry_reference_unique" in str(exc):
@@ -280,7 +271,7 @@ def register_incoming(
     if not book.is_incoming and not book.is_secret:
         raise RegistryError("ทะเบียนนี้ไม่ใช่ทะเบียนหนังสือรับ", "This is not an incoming book.", field="book_id")
     _require_issue(actor, book)
-    existing = _existing_for_key(tenant_id, idempotency_key)
+    existing = entry_for_key(tenant_id=tenant_id, key=idempotency_key)
     if existing is not None:
         return _same_operation(existing, book)
     if data.channel not in Channel.values:
@@ -334,7 +325,7 @@ def register_in_unit(
     if book.kind != BookKind.UNIT_INCOMING:
         raise RegistryError("ทะเบียนนี้ไม่ใช่ทะเบียนรับของหน่วยงานย่อย", "This is not a unit's incoming book.", field="book_id")
     _require_issue(actor, book)
-    existing = _existing_for_key(tenant_id, idempotency_key)
+    existing = entry_for_key(tenant_id=tenant_id, key=idempotency_key)
     if existing is not None:
         return _same_operation(existing, book)
     central = RegistryEntry.objects.filter(
@@ -404,7 +395,7 @@ def secret_open(
     _check_key(idempotency_key)
     book = _book(tenant_id, None, kind=BookKind.SECRET_REGISTER)
     _require_issue(actor, book)
-    existing = _existing_for_key(tenant_id, idempotency_key)
+    existing = entry_for_key(tenant_id=tenant_id, key=idempotency_key)
     if existing is not None:
         return _same_operation(existing, book)
     central = RegistryEntry.objects.filter(
@@ -463,7 +454,7 @@ def issue_outgoing(
     if book.is_incoming or book.is_secret:
         raise RegistryError("ทะเบียนนี้ไม่ใช่ทะเบียนหนังสือส่ง", "This book does not issue outgoing numbers.", field="book_id")
     _require_issue(actor, book)
-    existing = _existing_for_key(tenant_id, idempotency_key)
+    existing = entry_for_key(tenant_id=tenant_id, key=idempotency_key)
     if existing is not None:
         return _same_operation(existing, book)
     if data.channel not in Channel.values:
@@ -510,7 +501,7 @@ def reserve_number(
     if book.is_incoming:
         raise RegistryError("จองเลขได้เฉพาะทะเบียนหนังสือส่ง", "Numbers can be reserved only in outgoing books.", field="book_id")
     _require_issue(actor, book)
-    existing = _existing_for_key(tenant_id, idempotency_key)
+    existing = entry_for_key(tenant_id=tenant_id, key=idempotency_key)
     if existing is not None:
         return _same_operation(existing, book)
     if not note.strip():

@@ -21,13 +21,6 @@ from tenants.permissions import Actor
 from tenants.roles import Action
 
 
-def entry_for_key(*, tenant_id: int, key: str) -> RegistryEntry | None:
-    """The entry an idempotency key already made (a double submit), or None."""
-    if not key:
-        return None
-    return RegistryEntry.objects.filter(tenant_id=tenant_id, idempotency_key=key).select_related("book", "letter").first()
-
-
 def sealed_entry_for_registrar(actor: Actor, *, tenant_id: int, entry_id: int) -> RegistryEntry:
     """A sealed item of the central incoming book, for the secret registrar who opens it: its envelope
     only (number, date, sender, class). Anyone else, or an opened/annulled item: 404."""

@@ -71,7 +71,7 @@ def book_register_central(request: HttpRequest, agency: str, book: str) -> HttpR
     form = _central_form(actor, b, request.POST)
     if form is None:
         raise PermissionDeniedInTenant()
-    twin = reads.entry_for_key(tenant_id=tenant.pk, key=request.POST.get("central-idempotency_key", ""))
+    twin = selectors.entry_for_key(tenant_id=tenant.pk, key=request.POST.get("central-idempotency_key", ""))
     if twin is not None and twin.book_id == b.pk:
         return redirect("registry-entry", agency=tenant.slug, entry_id=twin.pk)
     status = 400

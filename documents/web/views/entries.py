@@ -241,7 +241,7 @@ def entry_unit_register(request: HttpRequest, agency: str, entry_id: int) -> Htt
     form = UnitRegisterForm(request.POST, prefix="unit")
     related = selectors.entry_related(tenant_id=request.tenant.pk, entry=entry)
     form.set_books(_unit_books(request, entry, related))
-    twin = reads.entry_for_key(tenant_id=request.tenant.pk, key=request.POST.get("unit-idempotency_key", ""))
+    twin = selectors.entry_for_key(tenant_id=request.tenant.pk, key=request.POST.get("unit-idempotency_key", ""))
     if twin is not None and twin.parent_id == entry.pk:
         messages.info(request, _("แบบฟอร์มนี้ส่งไปแล้ว ระบบไม่ลงทะเบียนซ้ำ: เลขรับ %(n)s") % {"n": twin.number_label})
         return _redirect(request, twin)
@@ -372,7 +372,7 @@ def secret_open(request: HttpRequest, agency: str, entry_id: int) -> HttpRespons
     tenant = request.tenant
     posted = request.method == "POST"
     if posted:
-        twin = reads.entry_for_key(tenant_id=tenant.pk, key=request.POST.get("idempotency_key", ""))
+        twin = selectors.entry_for_key(tenant_id=tenant.pk, key=request.POST.get("idempotency_key", ""))
         if twin is not None and twin.parent_id == entry_id:
             messages.info(request, _("แบบฟอร์มนี้ส่งไปแล้ว ระบบไม่ลงทะเบียนซ้ำ: เลขทะเบียนลับ %(n)s")
                           % {"n": twin.number_label})

@@ -17,6 +17,7 @@ from documents.files.services import file_download_response
 from documents.mailbox import selectors as mb_selectors
 from documents.mailbox import services as mb_services
 from documents.models import FileState, MailboxMessage, MailboxMessageState
+from documents.registry import selectors
 from documents.web import reads
 from documents.web.forms import MailboxDismissForm, MailboxRegisterForm
 from documents.web.views._common import fail_or_status, incoming_books, render_registry
@@ -110,7 +111,7 @@ def mailbox_message(request: HttpRequest, agency: str, message_id: int) -> HttpR
     message = mb_selectors.mailbox_message_get(tenant_id=t, message_id=message_id)
     if request.method != "POST":
         return _message_page(request, message)
-    twin = reads.entry_for_key(tenant_id=t, key=request.POST.get("idempotency_key", ""))
+    twin = selectors.entry_for_key(tenant_id=t, key=request.POST.get("idempotency_key", ""))
     if twin is not None and message.entry_id == twin.pk:
         messages.info(request, _("แบบฟอร์มนี้ส่งไปแล้ว ระบบไม่ลงทะเบียนซ้ำ: เลขรับ %(n)s") % {"n": twin.number_label})
         return redirect("registry-mailbox", agency=request.tenant.slug)

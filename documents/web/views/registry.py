@@ -110,7 +110,7 @@ def incoming_new(request: HttpRequest, agency: str) -> HttpResponse:
     status = 200
     if posted:
         key = request.POST.get("idempotency_key", "")
-        twin = reads.entry_for_key(tenant_id=tenant.pk, key=key)
+        twin = selectors.entry_for_key(tenant_id=tenant.pk, key=key)
         if twin is not None:
             return _after_incoming(request, twin, again=True)
         status = 400
@@ -161,7 +161,7 @@ def outgoing_new(request: HttpRequest, agency: str) -> HttpResponse:
     status = 200
     if posted:
         key = request.POST.get("idempotency_key", "")
-        twin = reads.entry_for_key(tenant_id=tenant.pk, key=key)
+        twin = selectors.entry_for_key(tenant_id=tenant.pk, key=key)
         if twin is not None:
             return _after_outgoing(request, twin, again=True)
         status = 400
@@ -198,7 +198,7 @@ def reserve_new(request: HttpRequest, agency: str) -> HttpResponse:
     form.set_books(books)
     status = 200
     if posted:
-        twin = reads.entry_for_key(tenant_id=tenant.pk, key=request.POST.get("idempotency_key", ""))
+        twin = selectors.entry_for_key(tenant_id=tenant.pk, key=request.POST.get("idempotency_key", ""))
         if twin is not None:
             return _after_outgoing(request, twin, again=True)
         status = 400
