@@ -13,6 +13,7 @@ A prepared file whose transaction rolls back leaves ciphertext nobody holds a ke
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
 import typing
@@ -51,6 +52,7 @@ __all__ = [
     "file_prepare",
     "file_read",
     "file_record",
+    "file_row",
     "file_store_derived",
 ]
 
@@ -58,6 +60,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 INLINE_TYPES = frozenset({PDF} | IMAGE_TYPES)
+_FILE_ROLES, _FILE_STATES = frozenset(FileRole.values), frozenset(FileState.values)
 
 
 @dataclass(frozen=True)
@@ -156,9 +159,22 @@ def file_discard_prepared(prepared: PreparedFile) -> None:
 
 def _check_role(role: str) -> str:
     value = str(role.value if isinstance(role, FileRole) else role)
-    if value not in FileRole.values:
+    if value not in _FILE_ROLES:
         raise ValueError(f"unknown file role {role!r}")
     return value
+
+
+def file_row(prepared: PreparedFile, *, role: str, sort_order: int) -> dict[str, typing.Any]:
+    """A prepared file as the registration function takes it (its FileKey and StoredFile rows are
+    written inside ``eoffice_registry_register``, in the numbering statement; migration 0006)."""
+    if prepared.state not in _FILE_STATES:
+        raise ValueError(f"unknown file state {prepared.state!r}")
+    return {
+        "role": _check_role(role), "storage_name": prepared.storage_name, "original_name": prepared.original_name,
+        "content_type": prepared.content_type, "size": prepared.size, "sha256": prepared.sha256,
+        "wrapped_key": base64.b64encode(bytes(prepared.wrapped_key)).decode(), "master_key_id": prepared.master_key_id,
+        "state": prepared.state, "problem": prepared.problem, "flags": dict(prepared.flags), "sort_order": sort_order,
+    }
 
 
 def file_record(
@@ -173,7 +189,7 @@ def file_record(
     """Record a prepared file for the tenant, in the caller's tenant scope: its own FileKey and the
     StoredFile row."""
     _require_scope(tenant_id, "file_record")
-    if prepared.state not in FileState.values:
+    if prepared.state not in _FILE_STATES:
         raise ValueError(f"unknown file state {prepared.state!r}")
     with transaction.atomic(savepoint=False):
         key = FileKey.objects.create(

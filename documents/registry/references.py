@@ -52,7 +52,8 @@ def normalise(text: str) -> str:
 
 
 def format_reference(
-    fmt: str, *, code: str, owner: str, number: int, year: int, authority: str = "", thai_digits: bool = False
+    fmt: str, *, code: str, owner: str, number: int | str, year: int | str, authority: str = "",
+    thai_digits: bool = False,
 ) -> str:
     if not fmt:
         return ""

@@ -12,11 +12,11 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
-from django.db import IntegrityError, transaction
+from django.db import connection
 from django.utils import timezone
 
 from documents.files.preview import preview_enqueue_for_letter
-from documents.files.services import PreparedFile, file_record
+from documents.files.services import PreparedFile, file_record, file_row
 from documents.models import (
     Book,
     BookKind,
@@ -43,9 +43,10 @@ from tenants.models import Agency, OrgUnit, Position, TopSecretPolicy
 from tenants.permissions import Actor
 from tenants.roles import Action, Role, Scope
 from tenants.services.audit import audit_record
-from tenants.services.jobs import job_enqueue
+from tenants.services.jobs import job_dispatch_on_commit, job_row
 
 STAMPABLE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png", "image/tiff"})
+_CHANNELS = frozenset(Channel.values)  # (an enum's .values is rebuilt on every access)
 
 
 # --- permissions ------------------------------------------------------------------------------------------
@@ -71,12 +72,30 @@ def _require_issue(actor: Actor, book: Book) -> None:
         )
 
 
+_BOOK_FIELDS = [f.attname for f in Book._meta.concrete_fields]  # in field order, as Book.from_db takes them
+_REFERENCE_FIELDS = ["id", "letter_code", "letter_number", "use_thai_digits"]  # the agency's, for references
+_BOOK_SQL = (
+    "SELECT " + ", ".join(f"b.{f.column}" for f in Book._meta.concrete_fields)
+    + ", " + ", ".join(f"a.{name}" for name in _REFERENCE_FIELDS)
+    + " FROM documents_book b JOIN tenants_agency a ON a.id = b.tenant_id WHERE b.tenant_id = %s AND "
+)
+
+
 def _book(tenant_id: int, book_id: int | None, *, kind: str | None = None) -> Book:
-    qs = Book.objects.filter(tenant_id=tenant_id)  # the unit is loaded only for a unit-numbered reference
-    book = (next(iter(qs.filter(pk=book_id)), None) if book_id is not None
-            else qs.filter(kind=kind, is_active=True).first())
-    if book is None:
+    """One book of the tenant, by id or the first active one of a kind, with the agency fields its
+    references are printed from (``book.tenant``; the other agency fields load if asked for). Plain
+    SQL: this is on every registration's path, and building the ORM query cost more than running it.
+    The unit is loaded only for a unit-numbered reference."""
+    sql, params = ((_BOOK_SQL + "b.id = %s", [tenant_id, book_id]) if book_id is not None
+                   else (_BOOK_SQL + "b.kind = %s AND b.is_active ORDER BY b.id LIMIT 1", [tenant_id, kind]))
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        row = cur.fetchone()
+    if row is None:
         raise NotFoundInTenant()
+    n = len(_BOOK_FIELDS)
+    book = Book.from_db("default", _BOOK_FIELDS, row[:n])
+    Book.tenant.field.set_cached_value(book, Agency.from_db("default", _REFERENCE_FIELDS, row[n:]))
     return book
 
 
@@ -122,52 +141,58 @@ def _parties(data: LetterInput) -> list[tuple[str, PartyInput]]:
     return out
 
 
-def _letter_create(*, tenant_id: int, actor: Actor, data: LetterInput, sealed: bool = False) -> Letter:
+def _letter_rows(*, tenant_id: int, data: LetterInput, sealed: bool = False) -> tuple[dict, list[dict]]:
+    """The letter's columns and its parties' rows (who is named, with the names as printed)."""
     parties = [(role, p, _party_display(tenant_id, p)) for role, p in _parties(data)]
-    letter = Letter.objects.create(
-        tenant_id=tenant_id, kind=data.kind, sub_kind=data.sub_kind, subject=data.subject.strip(),
-        letter_reference=data.letter_reference.strip(), letter_reference_norm=normalise(data.letter_reference),
-        letter_date=data.letter_date, refers_to=data.refers_to, enclosures=data.enclosures, purpose=data.purpose,
-        urgency=data.urgency, deliver_by=data.deliver_by, secrecy=data.secrecy, is_sealed=sealed,
-        extra=dict(data.extra), created_by_id=actor.user_id,
-        sender_display=", ".join(d for r, _, d in parties if r == PartyRole.FROM)[:500],
-        recipient_display=", ".join(d for r, _, d in parties if r == PartyRole.TO)[:500],
-    )
-    LetterParty.objects.bulk_create([
-        LetterParty(
-            tenant_id=tenant_id, letter=letter, role=role, agency_id=p.agency_id, unit_id=p.unit_id,
-            position_id=p.position_id, name=display, address=p.address, email=p.email, sort_order=i,
-        )
+    fields = {
+        "kind": data.kind, "sub_kind": data.sub_kind, "subject": data.subject.strip(),
+        "letter_reference": data.letter_reference.strip(), "letter_reference_norm": normalise(data.letter_reference),
+        "letter_date": data.letter_date, "refers_to": data.refers_to, "enclosures": data.enclosures,
+        "purpose": data.purpose, "urgency": data.urgency, "deliver_by": data.deliver_by, "secrecy": data.secrecy,
+        "is_sealed": sealed, "extra": dict(data.extra),
+        "sender_display": ", ".join(d for r, _, d in parties if r == PartyRole.FROM)[:500],
+        "recipient_display": ", ".join(d for r, _, d in parties if r == PartyRole.TO)[:500],
+    }
+    rows = [
+        {"role": role, "agency_id": p.agency_id, "unit_id": p.unit_id, "position_id": p.position_id, "name": display,
+         "address": p.address, "email": p.email, "sort_order": i}
         for i, (role, p, display) in enumerate(parties)
-    ])
+    ]
+    return fields, rows
+
+
+def _letter_create(*, tenant_id: int, actor: Actor, data: LetterInput) -> Letter:
+    """A letter outside a numbered insert (a reservation being used)."""
+    fields, rows = _letter_rows(tenant_id=tenant_id, data=data)
+    letter = Letter.objects.create(tenant_id=tenant_id, created_by_id=actor.user_id, **fields)
+    LetterParty.objects.bulk_create([LetterParty(tenant_id=tenant_id, letter=letter, **r) for r in rows])
     return letter
 
 
 def _attach_files(
-    *, tenant_id: int, actor: Actor, letter: Letter, files: Sequence[PreparedFile], stored_file_ids: Sequence[int]
+    *, tenant_id: int, actor: Actor, letter: Letter, files: Sequence[PreparedFile]
 ) -> list[StoredFile]:
-    stored: list[StoredFile] = []
-    for i, prepared in enumerate(files):
-        role = FileRole.ORIGINAL if i == 0 and not stored_file_ids else FileRole.ENCLOSURE
-        stored.append(file_record(
-            tenant_id=tenant_id, prepared=prepared, letter_id=letter.pk, role=role, actor_id=actor.user_id,
-            sort_order=i,
-        ))
-    if stored_file_ids:
-        existing = list(
-            StoredFile.objects.filter(tenant_id=tenant_id, pk__in=list(stored_file_ids), letter__isnull=True)
-            .select_for_update()
-        )
-        if len(existing) != len(set(stored_file_ids)):
-            raise NotFoundInTenant()
-        order = {fid: i for i, fid in enumerate(stored_file_ids)}
-        existing.sort(key=lambda f: order[f.pk])
-        for f in existing:
-            f.letter = letter
-            f.sort_order = len(stored) + order[f.pk]
-        StoredFile.objects.bulk_update(existing, ["letter", "sort_order"])
-        stored = existing + stored
-    return stored
+    """Rows for files prepared for a letter that already has its entry (a reservation being used)."""
+    return [
+        file_record(tenant_id=tenant_id, prepared=prepared, letter_id=letter.pk, actor_id=actor.user_id, sort_order=i,
+                    role=FileRole.ORIGINAL if i == 0 else FileRole.ENCLOSURE)
+        for i, prepared in enumerate(files)
+    ]
+
+
+def _lock_uploaded(tenant_id: int, stored_file_ids: Sequence[int]) -> list[StoredFile]:
+    """Files uploaded ahead of the registration (not yet on a letter), locked, in the order given."""
+    if not stored_file_ids:
+        return []
+    existing = list(
+        StoredFile.objects.filter(tenant_id=tenant_id, pk__in=list(stored_file_ids), letter__isnull=True)
+        .select_for_update()
+    )
+    if len(existing) != len(set(stored_file_ids)):
+        raise NotFoundInTenant()
+    order = {fid: i for i, fid in enumerate(dict.fromkeys(stored_file_ids))}
+    existing.sort(key=lambda f: order[f.pk])
+    return existing
 
 
 def _check_top_secret(tenant_id: int, data: LetterInput, has_files: bool) -> None:
@@ -191,38 +216,76 @@ def _check_key(key: str | None) -> None:
         )
 
 
+def _loaded(obj):  # type: ignore[no-untyped-def]
+    """A model instance built from what the database returned: saved, not new."""
+    obj._state.adding = False
+    obj._state.db = "default"
+    return obj
+
+
+@dataclasses.dataclass
+class _Made:
+    entry: RegistryEntry
+    created: bool
+    files: list[StoredFile]
+
+
 def _numbered_entry(
-    *, tenant_id: int, actor: Actor, book: Book, key: str | None, make_letter=None, received_now: bool = False,
-    **fields: object,
-) -> tuple[RegistryEntry, bool]:
-    """Create the letter (``make_letter``), allocate and insert in one savepoint. Returns (entry, created);
-    when a concurrent request with the same key committed first, its entry is returned and everything
-    made here (letter, number) is rolled back with the savepoint."""
-    agency = Agency.objects.only("letter_code", "letter_number", "use_thai_digits").get(pk=tenant_id)
+    *, tenant_id: int, actor: Actor, book: Book, key: str | None, status: str, channel: str = "", note: str = "",
+    received_at: dt.datetime | None = None, received_now: bool = False, parent_id: int | None = None,
+    new_letter: tuple[dict, list[dict]] | None = None, letter: Letter | None = None,
+    files: Sequence[PreparedFile] = (), uploaded: Sequence[StoredFile] = (), digest: str | None = None,
+    stamp: bool | None = False,
+) -> _Made:
+    """Number and insert an entry in one database call (``numbering.allocate_and_insert``): with a new
+    letter (``new_letter``: columns and party rows) or an existing one (``letter``) or none (a
+    reservation); new ``files`` (the first is the original unless ``uploaded`` files come first) and
+    ``uploaded`` ones attached; the digest is the first file's unless given. ``stamp``: True adds the stamp job,
+    None adds it when the original among these files can carry a stamp. When the key already made an entry (a retry, or a
+    concurrent twin that committed first) that entry comes back with ``created=False`` and nothing
+    made here remains."""
+    agency = book.tenant  # loaded with the book by _book
+    rows = [
+        file_row(p, role=FileRole.ORIGINAL if i == 0 and not uploaded else FileRole.ENCLOSURE, sort_order=i)
+        for i, p in enumerate(files)
+    ]
+    first = digest if digest is not None else uploaded[0].sha256 if uploaded else files[0].sha256 if files else ""
+    if stamp is None:
+        stamp = _stampable(uploaded) or any(_can_stamp(r["role"], r["content_type"], r["state"]) for r in rows)
+    fields, party_rows = new_letter if new_letter is not None else (None, None)
     try:
-        with transaction.atomic():
-            if make_letter is not None:
-                fields["letter"] = make_letter()
-            alloc = numbering.allocate(tenant_id=tenant_id, book=book, agency=agency)
-            if received_now:  # received when registered: the same clock reading
-                fields["received_at"] = alloc.registered_at
-            entry = RegistryEntry.objects.create(
-                tenant_id=tenant_id, book=book, year=alloc.year, number=alloc.number, reference=alloc.reference,
-                reference_norm=alloc.reference_norm, registered_at=alloc.registered_at, idempotency_key=key,
-                created_by_id=actor.user_id, **fields,
-            )
-    except IntegrityError as exc:
-        existing = entry_for_key(tenant_id=tenant_id, key=key)
-        if existing is not None:
-            return existing, False
-        if "entry_reference_unique" in str(exc):
-            raise Conflict(
-                f"เลขที่หนังสือ \"{alloc.reference}\" ซ้ำกับที่ออกไปแล้วในปีนี้ กรุณาให้ผู้ดูแลระบบตรวจรูปแบบเลขที่ของ{book.name_th}",
-                f"The reference \"{alloc.reference}\" was already issued this year; ask the admin to check this"
-                " book's reference format.", code="reference_taken",
-            ) from exc
-        raise
-    return entry, True
+        made = numbering.allocate_and_insert(
+            tenant_id=tenant_id, book=book, agency=agency, user_id=actor.user_id, key=key,
+            entry={"status": status, "channel": channel, "note": note, "digest": first, "parent_id": parent_id,
+                   "received_at": received_at, "received_now": received_now},
+            letter=fields, parties=party_rows, letter_id=letter.pk if letter is not None else None, files=rows,
+            attach=[{"id": f.pk, "sort_order": len(rows) + i} for i, f in enumerate(uploaded)],
+            job=job_row(kind="registry.stamp", args={}, idempotency_key="stamp:{entry}") if stamp else None,
+        )
+    except numbering.KeyUsed as used:
+        return _Made(RegistryEntry.objects.select_related("book", "letter").get(pk=used.entry_id), False, [])
+    if fields is not None:
+        letter = _loaded(Letter(id=made.letter_id, tenant_id=tenant_id, created_by_id=actor.user_id,
+                                created_at=made.letter_created_at, **fields))
+    entry = _loaded(RegistryEntry(
+        id=made.entry_id, tenant_id=tenant_id, book=book, year=made.year, number=made.number,
+        reference=made.reference, reference_norm=made.reference_norm, status=status,
+        registered_at=made.registered_at, received_at=made.registered_at if received_now else received_at,
+        channel=channel, digest=first, idempotency_key=key, note=note, annul_reason="", created_by_id=actor.user_id,
+        letter=letter, parent_id=parent_id,
+    ))
+    for i, f in enumerate(uploaded):
+        f.letter, f.sort_order = letter, len(rows) + i
+    new = [
+        _loaded(StoredFile(
+            id=fid, tenant_id=tenant_id, letter=letter, key_id=kid, created_by_id=actor.user_id,
+            created_at=made.registered_at, **{k: v for k, v in r.items() if k not in ("wrapped_key", "master_key_id")},
+        ))
+        for fid, kid, r in zip(made.file_ids, made.key_ids, rows, strict=True)
+    ]
+    if made.job_id is not None:
+        job_dispatch_on_commit(tenant_id=tenant_id, job_id=made.job_id)
+    return _Made(entry, True, [*uploaded, *new])
 
 
 def _same_operation(entry: RegistryEntry, book: Book) -> RegistryEntry:
@@ -247,10 +310,13 @@ def _enqueue_previews(tenant_id: int, letter: Letter, files: list[StoredFile]) -
         preview_enqueue_for_letter(tenant_id=tenant_id, letter_id=letter.pk)
 
 
-def _enqueue_stamp(tenant_id: int, entry: RegistryEntry, files: list[StoredFile]) -> None:
-    if any(f.role == FileRole.ORIGINAL and f.content_type in STAMPABLE_TYPES and f.state == "ok" for f in files):
-        job_enqueue(tenant_id=tenant_id, kind="registry.stamp", args={"entry_id": entry.pk},
-                    idempotency_key=f"stamp:{entry.pk}")
+def _can_stamp(role: str, content_type: str, state: str) -> bool:
+    return role == FileRole.ORIGINAL and content_type in STAMPABLE_TYPES and state == "ok"
+
+
+def _stampable(files: Sequence[StoredFile]) -> bool:
+    """Does the letter's original file take a receipt stamp (registry.stamp job)?"""
+    return any(_can_stamp(f.role, f.content_type, f.state) for f in files)
 
 
 # --- incoming ------------------------------------------------------------------------------------------------
@@ -271,10 +337,12 @@ def register_incoming(
     if not book.is_incoming and not book.is_secret:
         raise RegistryError("ทะเบียนนี้ไม่ใช่ทะเบียนหนังสือรับ", "This is not an incoming book.", field="book_id")
     _require_issue(actor, book)
-    existing = entry_for_key(tenant_id=tenant_id, key=idempotency_key)
-    if existing is not None:
-        return _same_operation(existing, book)
-    if data.channel not in Channel.values:
+    if stored_file_ids:  # a retry would find its uploaded files on the letter already: the key decides first
+        existing = entry_for_key(tenant_id=tenant_id, key=idempotency_key)
+        if existing is not None:
+            return _same_operation(existing, book)
+    # (else the numbering call checks the key itself: a retry gets the entry its first call made)
+    if data.channel not in _CHANNELS:
         raise RegistryError("ช่องทางไม่ถูกต้อง", "Unknown channel.", field="channel")
     sealed = data.sealed or (data.secrecy != Secrecy.NORMAL and not book.is_secret)
     if sealed and data.subject.strip():
@@ -294,24 +362,20 @@ def register_incoming(
     received_at = data.received_at
     if received_at is not None and timezone.is_naive(received_at):
         raise RegistryError("วันเวลาที่รับต้องระบุเขตเวลา", "The time received needs a time zone.", field="received_at")
-    entry, created = _numbered_entry(
+    uploaded = _lock_uploaded(tenant_id, stored_file_ids)
+    made = _numbered_entry(
         tenant_id=tenant_id, actor=actor, book=book, key=idempotency_key,
-        make_letter=lambda: _letter_create(tenant_id=tenant_id, actor=actor, data=data, sealed=sealed),
+        new_letter=_letter_rows(tenant_id=tenant_id, data=data, sealed=sealed),
         status=EntryStatus.REGISTERED, received_at=received_at, received_now=received_at is None,
-        channel=data.channel, note=data.note[:500], digest=files[0].sha256 if files and not stored_file_ids else "",
+        channel=data.channel, note=data.note[:500], files=files, uploaded=uploaded, stamp=None,
     )
-    if not created:  # a concurrent twin with the same key committed first
-        return _same_operation(entry, book)
-    letter = entry.letter
-    stored = _attach_files(tenant_id=tenant_id, actor=actor, letter=letter, files=files, stored_file_ids=stored_file_ids)
-    if stored and entry.digest != stored[0].sha256:
-        entry.digest = stored[0].sha256
-        RegistryEntry.objects.filter(pk=entry.pk).update(digest=entry.digest)
+    if not made.created:  # a retry, or a concurrent twin with the same key that committed first
+        return _same_operation(made.entry, book)
+    entry, letter = made.entry, made.entry.letter
     if book.is_secret:
         _grant(tenant_id=tenant_id, letter=letter, user_id=actor.user_id, granted_by=actor.user_id)
-    _audit_entry(tenant_id, actor, "registry.incoming", entry, files=len(stored), sealed=sealed)
-    _enqueue_stamp(tenant_id, entry, stored)
-    _enqueue_previews(tenant_id, letter, stored)
+    _audit_entry(tenant_id, actor, "registry.incoming", entry, files=len(made.files), sealed=sealed)
+    _enqueue_previews(tenant_id, letter, made.files)
     return entry
 
 
@@ -347,16 +411,16 @@ def register_in_unit(
             "หนังสือนี้ลงทะเบียนในหน่วยงานนี้แล้ว", "This letter is already registered in this unit's book.",
             code="already_registered",
         )
-    entry, created = _numbered_entry(
+    originals = list(StoredFile.objects.filter(tenant_id=tenant_id, letter=central.letter, role=FileRole.ORIGINAL))
+    made = _numbered_entry(
         tenant_id=tenant_id, actor=actor, book=book, key=idempotency_key, letter=central.letter,
-        status=EntryStatus.REGISTERED, received_now=True, parent=central, channel=Channel.IN_SYSTEM,
-        digest=central.digest, note=note[:500],
+        status=EntryStatus.REGISTERED, received_now=True, parent_id=central.pk, channel=Channel.IN_SYSTEM,
+        note=note[:500], digest=central.digest, stamp=_stampable(originals),
     )
-    if not created:
-        return _same_operation(entry, book)
+    if not made.created:
+        return _same_operation(made.entry, book)
+    entry = made.entry
     _audit_entry(tenant_id, actor, "registry.unit_incoming", entry, central_entry=central.pk)
-    files = list(StoredFile.objects.filter(tenant_id=tenant_id, letter=central.letter, role=FileRole.ORIGINAL))
-    _enqueue_stamp(tenant_id, entry, files)
     return entry
 
 
@@ -419,20 +483,17 @@ def secret_open(
         letter.save()
         return letter
 
-    entry, created = _numbered_entry(
-        tenant_id=tenant_id, actor=actor, book=book, key=idempotency_key, make_letter=open_letter,
-        status=EntryStatus.REGISTERED, received_at=central.received_at, parent=central, channel=central.channel,
+    made = _numbered_entry(
+        tenant_id=tenant_id, actor=actor, book=book, key=idempotency_key, letter=open_letter(),
+        status=EntryStatus.REGISTERED, received_at=central.received_at, parent_id=central.pk, channel=central.channel,
+        files=files,
     )
-    if not created:
-        return _same_operation(entry, book)
-    letter = entry.letter
-    stored = _attach_files(tenant_id=tenant_id, actor=actor, letter=letter, files=files, stored_file_ids=[])
-    if stored:
-        RegistryEntry.objects.filter(pk=entry.pk).update(digest=stored[0].sha256)
-        entry.digest = stored[0].sha256
+    if not made.created:
+        return _same_operation(made.entry, book)
+    entry, letter = made.entry, made.entry.letter
     _grant(tenant_id=tenant_id, letter=letter, user_id=actor.user_id, granted_by=actor.user_id)
-    _audit_entry(tenant_id, actor, "registry.secret_open", entry, central_entry=central.pk, files=len(stored))
-    _enqueue_previews(tenant_id, letter, stored)
+    _audit_entry(tenant_id, actor, "registry.secret_open", entry, central_entry=central.pk, files=len(made.files))
+    _enqueue_previews(tenant_id, letter, made.files)
     return entry
 
 
@@ -457,7 +518,7 @@ def issue_outgoing(
     existing = entry_for_key(tenant_id=tenant_id, key=idempotency_key)
     if existing is not None:
         return _same_operation(existing, book)
-    if data.channel not in Channel.values:
+    if data.channel not in _CHANNELS:
         raise RegistryError("ช่องทางไม่ถูกต้อง", "Unknown channel.", field="channel")
     if data.secrecy != Secrecy.NORMAL:
         raise RegistryError(
@@ -468,18 +529,16 @@ def issue_outgoing(
     validate_letter(data)
     if not data.recipients:
         raise RegistryError("กรุณาระบุผู้รับ (ถึง/เรียน)", "Please name at least one recipient.", field="recipients")
-    entry, created = _numbered_entry(
+    made = _numbered_entry(
         tenant_id=tenant_id, actor=actor, book=book, key=idempotency_key,
-        make_letter=lambda: _letter_create(tenant_id=tenant_id, actor=actor, data=data),
-        status=EntryStatus.REGISTERED, channel=data.channel, note=data.note[:500],
-        digest=files[0].sha256 if files else "",
+        new_letter=_letter_rows(tenant_id=tenant_id, data=data),
+        status=EntryStatus.REGISTERED, channel=data.channel, note=data.note[:500], files=files,
     )
-    if not created:
-        return _same_operation(entry, book)
-    letter = entry.letter
-    stored = _attach_files(tenant_id=tenant_id, actor=actor, letter=letter, files=files, stored_file_ids=[])
-    _audit_entry(tenant_id, actor, "registry.outgoing", entry, files=len(stored))
-    _enqueue_previews(tenant_id, letter, stored)
+    if not made.created:
+        return _same_operation(made.entry, book)
+    entry = made.entry
+    _audit_entry(tenant_id, actor, "registry.outgoing", entry, files=len(made.files))
+    _enqueue_previews(tenant_id, entry.letter, made.files)
     return entry
 
 
@@ -506,13 +565,13 @@ def reserve_number(
         return _same_operation(existing, book)
     if not note.strip():
         raise RegistryError("กรุณาระบุว่าจองเลขสำหรับหนังสือใด", "Please say what the number is reserved for.", field="note")
-    entry, created = _numbered_entry(
-        tenant_id=tenant_id, actor=actor, book=book, key=idempotency_key, letter=None,
-        status=EntryStatus.RESERVED, note=note.strip()[:500],
+    made = _numbered_entry(
+        tenant_id=tenant_id, actor=actor, book=book, key=idempotency_key, status=EntryStatus.RESERVED,
+        note=note.strip()[:500],
     )
-    if created:
-        _audit_entry(tenant_id, actor, "registry.reserve", entry, note=entry.note)
-    return _same_operation(entry, book)
+    if made.created:
+        _audit_entry(tenant_id, actor, "registry.reserve", made.entry, note=made.entry.note)
+    return _same_operation(made.entry, book)
 
 
 def _locked_entry(tenant_id: int, entry_id: int) -> RegistryEntry:
@@ -537,10 +596,10 @@ def reservation_use(
     if not data.recipients:
         raise RegistryError("กรุณาระบุผู้รับ (ถึง/เรียน)", "Please name at least one recipient.", field="recipients")
     letter = _letter_create(tenant_id=tenant_id, actor=actor, data=data)
-    stored = _attach_files(tenant_id=tenant_id, actor=actor, letter=letter, files=list(files or []), stored_file_ids=[])
+    stored = _attach_files(tenant_id=tenant_id, actor=actor, letter=letter, files=list(files or []))
     entry.letter = letter
     entry.status = EntryStatus.REGISTERED
-    entry.channel = data.channel if data.channel in Channel.values else ""
+    entry.channel = data.channel if data.channel in _CHANNELS else ""
     entry.digest = stored[0].sha256 if stored else ""
     entry.save(update_fields=["letter", "status", "channel", "digest"])
     _audit_entry(tenant_id, actor, "registry.reservation_used", entry)
@@ -656,7 +715,7 @@ def entry_mark_dispatched(*, tenant_id: int, actor: Actor, entry_id: int, channe
     if entry.status not in (EntryStatus.REGISTERED, EntryStatus.AWAITING_DISPATCH) or entry.book.is_incoming:
         raise Conflict("สถานะไม่ถูกต้องสำหรับการส่ง", "Only a registered outgoing entry can be dispatched.",
                        code="bad_state")
-    if channel not in Channel.values or not channel:
+    if channel not in _CHANNELS or not channel:
         raise RegistryError("กรุณาเลือกช่องทางการส่ง", "Please choose the dispatch channel.", field="channel")
     entry.status = EntryStatus.DISPATCHED
     entry.channel = channel

@@ -123,3 +123,33 @@ def test_an_office_enclosure_gets_a_pdf_preview(worker, tenants, committed):  # 
     with tenant_scope(a.pk):
         preview = StoredFile.objects.get(tenant_id=a.pk, derived_from=enclosure, role=FileRole.PREVIEW)
         assert "น้ำท่วม" in pdf_text(file_read(preview))
+
+
+def test_broker_down_at_commit_leaves_the_stamp_pending_for_the_reconciler(worker, tenants, committed, monkeypatch):  # type: ignore[no-untyped-def]
+    """The registration writes its stamp job ``dispatched`` in the numbering call and sends it after
+    commit; with the broker down the row goes back to pending, and the reconciler sends it later."""
+    import time
+
+    from tenants import tasks
+    from tenants.services.jobs import jobs_reconcile
+
+    a = tenants.a
+
+    def broker_down(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ConnectionRefusedError("broker unreachable (test)")
+
+    monkeypatch.setattr(tasks.run_job, "apply_async", broker_down)  # our producer only; all else is real
+    prepared = file_prepare(make_pdf("ตรารับภายหลัง"), "หนังสือรับ.pdf")
+    with tenant_scope(a.pk):
+        entry = services.register_incoming(
+            tenant_id=a.pk, actor=_actor(a, "a_central_clerk"), files=[prepared], idempotency_key=uuid.uuid4().hex,
+            data=IncomingInput(subject="ทดสอบระบบคิวล่ม", sender=PartyInput(name="อำเภอทดสอบ")),
+        )
+    monkeypatch.undo()
+    job = _stamp_job(a, entry.pk)
+    assert job.status == "pending" and job.attempts == 0
+    time.sleep(2.3)  # older than the stale-pending threshold of the test settings (2 s)
+    assert jobs_reconcile()["redispatched"] >= 1
+    wait_status(a, job.pk, "done", timeout=60, worker=worker)
+    with tenant_scope(a.pk):
+        assert RegistryEntry.objects.get(pk=entry.pk).stamped_at is not None

@@ -85,7 +85,7 @@ def main(cfg_path: str) -> int:
         "control_committed": [], "control_rolled_back": [],
     }
 
-    original_allocate = numbering.allocate
+    original_allocate = numbering.allocate_and_insert
 
     def timed_allocate(**kw):  # type: ignore[no-untyped-def]
         t0 = time.perf_counter()
@@ -94,7 +94,7 @@ def main(cfg_path: str) -> int:
         finally:
             out["alloc_ms"].append(round((time.perf_counter() - t0) * 1000, 3))
 
-    numbering.allocate = timed_allocate  # instrumentation only: services call numbering.allocate(...)
+    numbering.allocate_and_insert = timed_allocate  # instrumentation only: services call numbering.allocate_and_insert(...)
 
     def lost_connection(exc: BaseException, phase: str, seen: object) -> None:
         out["killed"][phase] += 1

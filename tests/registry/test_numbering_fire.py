@@ -50,7 +50,9 @@ APP_PREFIX = "eoffice-fire-"
 
 
 class Sampler(threading.Thread):
-    """Samples pg_locks for worker backends waiting on a lock: how often, how many, how long."""
+    """Samples pg_locks for worker backends waiting on a lock: how often, how many, how long. A wait for
+    the book row is a wait on its tuple lock, or (the first waiter) on the holder's transaction while
+    inside the registration function, whose only row lock before its inserts is the book's."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
@@ -67,7 +69,8 @@ class Sampler(threading.Thread):
                 rows = conn.execute(
                     "SELECT l.locktype, COALESCE(l.relation::regclass::text, ''),"
                     " EXTRACT(epoch FROM clock_timestamp() - l.waitstart) * 1000,"
-                    " a.query LIKE '%%FROM documents_book%%FOR NO KEY UPDATE%%'"
+                    " (l.locktype = 'tuple' AND l.relation = 'documents_book'::regclass)"
+                    "  OR (l.locktype = 'transactionid' AND a.query LIKE '%%eoffice_registry_register%%')"
                     " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
                     " WHERE NOT l.granted AND a.datname = current_database() AND a.application_name LIKE %s",
                     [APP_PREFIX + "%"],
