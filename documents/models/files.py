@@ -36,7 +36,8 @@ class FileState(models.TextChoices):
 
 
 class StoredFile(TenantOwnedModel):
-    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, null=True, blank=True, related_name="files")
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, null=True, blank=True, related_name="files",
+                               db_index=False)  # file_letter_role_idx leads with it
     role = models.CharField(max_length=12, choices=FileRole.choices, default=FileRole.ORIGINAL)
     derived_from = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="derivatives",
@@ -51,8 +52,8 @@ class StoredFile(TenantOwnedModel):
     state = models.CharField(max_length=12, choices=FileState.choices, default=FileState.OK)
     problem = models.CharField(max_length=500, blank=True, help_text="why quarantined / what was flagged")
     flags = models.JSONField(default=dict, blank=True, help_text='e.g. {"macros": true, "pages": 3}')
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    created_by = models.ForeignKey(  # no index: nothing lists files by uploader; users are never deleted
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
     sort_order = models.PositiveSmallIntegerField(default=0)

@@ -94,7 +94,10 @@ class Letter(TenantOwnedModel):
     # Kind-specific fields (salutation, owner unit, phone, order's "สั่ง ณ วันที่", "ว่าด้วย", ฉบับที่ ...),
     # validated by documents.registry.letter_fields for the letter's kind.
     extra = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # No index of its own (users are deactivated, never deleted; nothing lists letters by creator):
+    # every index is paid for on each registration.
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   db_index=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -102,6 +105,7 @@ class Letter(TenantOwnedModel):
             models.Index(fields=["tenant", "letter_reference_norm"], name="letter_ref_norm_idx"),
             GinIndex(fields=["subject"], opclasses=["gin_trgm_ops"], name="letter_subject_trgm"),
             GinIndex(fields=["sender_display"], opclasses=["gin_trgm_ops"], name="letter_sender_trgm"),
+            GinIndex(fields=["letter_reference_norm"], opclasses=["gin_trgm_ops"], name="letter_reference_trgm"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -128,7 +132,8 @@ class LetterParty(TenantOwnedModel):
     """A sender or recipient: an agency in the system, one of our units or positions, or an external
     party by name, address and e-mail."""
 
-    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="parties")
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="parties",
+                               db_index=False)  # party_letter_role_idx leads with it
     role = models.CharField(max_length=4, choices=PartyRole.choices)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

@@ -8,6 +8,7 @@ idempotency key per tenant, amendments append-only.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -176,6 +177,8 @@ class RegistryEntry(TenantOwnedModel):
             models.Index(fields=["tenant", "registered_at"], name="entry_registered_idx"),
             models.Index(fields=["letter"], name="entry_letter_idx"),
             models.Index(fields=["parent"], name="entry_parent_idx"),
+            # reference search (selectors.book_entries): ILIKE '%…%' on the printed ที่
+            GinIndex(fields=["reference_norm"], opclasses=["gin_trgm_ops"], name="entry_reference_trgm"),
         ]
 
     def __str__(self) -> str:

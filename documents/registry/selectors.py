@@ -15,7 +15,15 @@ from django.db import connection
 from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet
 from django.db.models.fields.tuple_lookups import TupleLessThan
 
-from documents.models import Book, BookKind, EntryAmendment, RegistryEntry, Secrecy, SecretGrant, StoredFile
+from documents.models import (
+    Book,
+    BookKind,
+    EntryAmendment,
+    RegistryEntry,
+    Secrecy,
+    SecretGrant,
+    StoredFile,
+)
 from documents.registry.numbering import BANGKOK
 from documents.registry.references import normalise
 from eoffice.common.exceptions import NotFoundInTenant
@@ -136,8 +144,11 @@ def book_entries(actor: Actor, *, tenant_id: int, book: Book, filters: BookFilte
         if filters.sender:
             qs = qs.filter(ILikeContains(F("letter__sender_display"), filters.sender))
         if filters.reference:
-            ref = normalise(filters.reference)
-            qs = qs.filter(Q(reference_norm__icontains=ref) | Q(letter__letter_reference_norm__icontains=ref))
+            # A book that prints its numbers is searched by its own ที่; an incoming book (numbers not
+            # printed) by the sender's ที่ on the letter. One column each, so the planner can take its
+            # trigram index for a rare reference or walk the book in order for a common one.
+            column = "reference_norm" if book.reference_format else "letter__letter_reference_norm"
+            qs = qs.filter(ILikeContains(F(column), normalise(filters.reference)))
     if filters.before:
         # a row comparison (year, number) < (y, n) is an index condition: page 10,000 costs what page 1 does
         y, n = filters.before

@@ -109,6 +109,11 @@ def normalize_changes(changes: dict[str, Any] | None) -> dict[str, Any]:
 _HELD_HEADS = "eoffice.audit_heads"
 
 
+# The seq is put into the payload by ``eoffice_audit_append`` (migration tenants 0003) under the head's
+# lock: the payload travels with this stand-in in its last key.
+SEQ_SLOT = "\ue002"
+
+
 def _append_tenant(
     *,
     using: str,
@@ -121,52 +126,22 @@ def _append_tenant(
     ip: str | None,
     acting_for: str,
 ) -> int:
+    """One round trip: the database locks the chain head, puts the seq into the canonical payload,
+    hashes it as ``chain_hash`` does, inserts the event and moves the head (and marks the head held)."""
     created_at = timezone.now()
     ip = _norm_ip(ip)
     changes = normalize_changes(changes)
-    lock_head = (
-        "SELECT seq, hash, set_config(%s, COALESCE(current_setting(%s, true), '') || %s, true)"
-        " FROM tenants_auditchainhead WHERE tenant_id = %s FOR UPDATE"
+    template = canonical_payload(
+        chain=f"tenant:{tenant_id}", seq=SEQ_SLOT, actor_id=actor_id, action=action,  # type: ignore[arg-type]
+        object_type=object_type, object_id=object_id, changes=changes, ip=ip, created_at=created_at,
+        acting_for=acting_for,
     )
-    lock_params = [_HELD_HEADS, _HELD_HEADS, f",{int(tenant_id)},", tenant_id]
+    row = {"actor_id": actor_id, "acting_for": acting_for, "action": action, "object_type": object_type,
+           "object_id": object_id, "changes": changes, "ip": ip, "created_at": created_at.isoformat()}
     with connections[using].cursor() as cur:
-        cur.execute(lock_head, lock_params)
-        row = cur.fetchone()
-        if row is None:  # the chain's first event
-            cur.execute(
-                "INSERT INTO tenants_auditchainhead (tenant_id, seq, hash) VALUES (%s, 0, %s)"
-                " ON CONFLICT (tenant_id) DO NOTHING",
-                [tenant_id, GENESIS],
-            )
-            cur.execute(lock_head, lock_params)
-            row = cur.fetchone()
-        prev_seq, prev_hash, _ = row
-        seq = prev_seq + 1
-        payload = canonical_payload(
-            chain=f"tenant:{tenant_id}",
-            seq=seq,
-            actor_id=actor_id,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            changes=changes,
-            ip=ip,
-            created_at=created_at,
-            acting_for=acting_for,
-        )
-        h = chain_hash(prev_hash, payload)
-        # The event and the head move in one statement (one round trip).
-        cur.execute(
-            "WITH e AS (INSERT INTO tenants_auditevent (tenant_id, seq, prev_hash, hash, actor_id, acting_for, action,"
-            " object_type, object_id, changes, ip, created_at)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s) RETURNING tenant_id, seq, hash)"
-            " UPDATE tenants_auditchainhead h SET seq = e.seq, hash = e.hash FROM e WHERE h.tenant_id = e.tenant_id",
-            [
-                tenant_id, seq, prev_hash, h, actor_id, acting_for, action, object_type, object_id,
-                json.dumps(changes, ensure_ascii=False), ip, created_at,
-            ],
-        )
-    return seq
+        cur.execute("SELECT eoffice_audit_append(%s, %s, %s::jsonb)",
+                    [tenant_id, template, json.dumps(row, ensure_ascii=False)])
+        return cur.fetchone()[0]
 
 
 def audit_record(

@@ -121,3 +121,32 @@ def test_the_function_runs_as_the_caller_under_rls(tenants, actor_of):
         cur.execute("SELECT eoffice_registry_register(%s::jsonb)", [json.dumps(payload)])
     with tenant_scope(b.pk):
         assert not RegistryEntry.objects.filter(book=b_book, note="x").exists()
+
+
+def test_reference_search_finds_the_senders_ti_in_incoming_and_ours_in_outgoing(tenants, actor_of):
+    """An incoming book is searched by the sender's ที่ (Thai or Arabic digits alike), a book that
+    prints its numbers by its own ที่ (selectors.book_entries)."""
+    from documents.registry import selectors
+
+    a = tenants.a
+    clerk = actor_of("a_central_clerk", a)
+    mark = new_key()[:5]
+    with tenant_scope(a.pk):
+        got = services.register_incoming(
+            tenant_id=a.pk, actor=clerk, idempotency_key=new_key(),
+            data=IncomingInput(subject="ค้นด้วยเลขที่", sender=PartyInput(name="อำเภอทดสอบ"),
+                               letter_reference=f"ที่ นม ๐๐๒๓.{mark}/ว ๔๕"),
+        )
+        sent = services.issue_outgoing(tenant_id=a.pk, actor=clerk, idempotency_key=new_key(),
+                                       data=OutgoingInput(subject="ส่งออก", recipients=(PartyInput(name="อำเภอ"),)))
+
+        def found(book: Book, text: str) -> set[int]:
+            rows, _ = selectors.book_page(clerk, tenant_id=a.pk, book=book, filters=selectors.BookFilters(reference=text))
+            return {r.entry.pk for r in rows}
+
+        assert found(got.book, f"0023.{mark}/ว 45") == {got.pk}
+        assert found(got.book, f"๐๐๒๓.{mark} / ว ๔๕") == {got.pk}
+        assert found(got.book, "ไม่มีเลขนี้ 999") == set()
+        ours = sent.reference.split(" ", 2)[-1]  # "<owner>/<number>"
+        assert sent.pk in found(sent.book, ours)
+        assert got.pk not in found(sent.book, ours)
