@@ -15,9 +15,12 @@ apply to every row it touches exactly as they did to the separate statements. In
 5. the entry (received time = the same reading when ``received_now``), its new files (a FileKey and
    a StoredFile each), uploaded files attached (``attach``: ids the caller has locked, with their
    order) and an optional job row (its args get ``entry_id``; ``{entry}`` in its key is the id;
-   its status as ``tenants.services.jobs.job_row`` says).
+   its status as ``tenants.services.jobs.job_row`` says);
+6. the audit event (``audit``: from ``tenants.services.audit.audit_event_for_sql``, with the value
+   slots U+E003/U+E004/U+E005 as ``object_id`` and the changes' ``year`` and ``number``): the slots
+   are filled in, then ``eoffice_audit_append`` puts it on the agency's chain.
 
-Steps 2-5 run in one block: a unique violation undoes all of them (letter, counter, files), then a
+Steps 2-6 run in one block: a unique violation undoes all of them (letter, counter, files), then a
 concurrent twin with the same key is returned as ``{"existing": id}`` and a taken reference as
 ``{"reference_taken": "..."}``; the caller's transaction stays usable either way. Anything else is
 raised. Documented in docs/registry.md §2.
@@ -37,6 +40,9 @@ DECLARE
     l        jsonb  := p->'letter';
     e        jsonb  := p->'entry';
     j        jsonb  := p->'job';
+    a        jsonb  := p->'audit';
+    a_tmpl   text;
+    a_row    jsonb;
     l_id     bigint := (p->>'letter_id')::bigint;
     found_id bigint;
     now_     timestamptz;
@@ -149,6 +155,16 @@ BEGIN
                 CASE WHEN j->>'status' = 'dispatched' THEN clock_timestamp() END)
             RETURNING id INTO job_id;
         END IF;
+
+        IF a IS NOT NULL AND jsonb_typeof(a) = 'object' THEN
+            a_tmpl := replace(replace(replace(a->>'template',
+                '"object_id":"' || chr(57347) || '"', '"object_id":"' || e_id || '"'),
+                '"year":"' || chr(57348) || '"', '"year":' || yr),
+                '"number":"' || chr(57349) || '"', '"number":' || num);
+            a_row := jsonb_set(jsonb_set(jsonb_set(a->'row',
+                '{object_id}', to_jsonb(e_id::text)), '{changes,year}', to_jsonb(yr)), '{changes,number}', to_jsonb(num));
+            PERFORM eoffice_audit_append(t_id, a_tmpl, a_row);
+        END IF;
     EXCEPTION WHEN unique_violation THEN
         GET STACKED DIAGNOSTICS cname = CONSTRAINT_NAME;
         IF idem IS NOT NULL THEN  -- a concurrent twin with the same key committed first
@@ -174,6 +190,6 @@ REVERSE_SQL = "DROP FUNCTION IF EXISTS eoffice_registry_register(jsonb);"
 
 
 class Migration(migrations.Migration):
-    dependencies = [("documents", "0005_drop_redundant_entry_indexes")]
+    dependencies = [("documents", "0005_drop_redundant_entry_indexes"), ("tenants", "0003_audit_append_function")]
 
     operations = [migrations.RunSQL(FUNCTION_SQL, REVERSE_SQL)]

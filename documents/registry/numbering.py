@@ -98,14 +98,15 @@ def allocate_and_insert(
     *, tenant_id: int, book: Book, agency: Agency, user_id: int, key: str | None, entry: dict[str, Any],
     letter: dict[str, Any] | None = None, parties: list[dict[str, Any]] | None = None, letter_id: int | None = None,
     files: list[dict[str, Any]] | None = None, attach: list[dict[str, Any]] | None = None,
-    job: dict[str, Any] | None = None,
+    job: dict[str, Any] | None = None, audit: dict[str, Any] | None = None,
 ) -> Numbered:
     """Take the next number of ``book`` and insert the entry with it, in one database call. ``entry``:
     status, channel, note, digest, parent_id, received_at or received_now. ``letter`` + ``parties``
     make a new letter (columns as in ``documents_letter``); else ``letter_id`` (or none: a reservation).
     ``files``: rows from ``documents.files.services.file_row``; ``attach``: uploaded files ({id,
     sort_order}) the caller locked; ``job``: from ``tenants.services.jobs.job_row``, its args get the
-    entry id. Raises ``KeyUsed`` when the key already made an entry (nothing written)."""
+    entry id; ``audit``: from ``tenants.services.audit.audit_event_for_sql`` (entry id, year and number
+    in its value slots). Raises ``KeyUsed`` when the key already made an entry (nothing written)."""
     if book.tenant_id != tenant_id:
         raise NotFoundInTenant()
     if not book.is_active:
@@ -115,7 +116,7 @@ def allocate_and_insert(
         "tenant": tenant_id, "book": book.pk, "user": user_id, "key": key, "fiscal": book.year_basis == YearBasis.FISCAL,
         "ref_tmpl": template, "ref_norm_tmpl": normalise(template), "thai_digits": agency.use_thai_digits,
         "letter": letter, "parties": parties or [], "letter_id": letter_id, "entry": entry, "files": files or [],
-        "attach": attach or [], "job": job,
+        "attach": attach or [], "job": job, "audit": audit,
     }
     try:
         with connection.cursor() as cur:

@@ -42,7 +42,7 @@ from eoffice.common.exceptions import NotFoundInTenant
 from tenants.models import Agency, OrgUnit, Position, TopSecretPolicy
 from tenants.permissions import Actor
 from tenants.roles import Action, Role, Scope
-from tenants.services.audit import audit_record
+from tenants.services.audit import VALUE_SLOTS, audit_event_for_sql, audit_record
 from tenants.services.jobs import job_dispatch_on_commit, job_row
 
 STAMPABLE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png", "image/tiff"})
@@ -235,13 +235,14 @@ def _numbered_entry(
     received_at: dt.datetime | None = None, received_now: bool = False, parent_id: int | None = None,
     new_letter: tuple[dict, list[dict]] | None = None, letter: Letter | None = None,
     files: Sequence[PreparedFile] = (), uploaded: Sequence[StoredFile] = (), digest: str | None = None,
-    stamp: bool | None = False,
+    stamp: bool | None = False, audit: tuple[str, dict[str, object]] | None = None,
 ) -> _Made:
     """Number and insert an entry in one database call (``numbering.allocate_and_insert``): with a new
     letter (``new_letter``: columns and party rows) or an existing one (``letter``) or none (a
     reservation); new ``files`` (the first is the original unless ``uploaded`` files come first) and
     ``uploaded`` ones attached; the digest is the first file's unless given. ``stamp``: True adds the stamp job,
-    None adds it when the original among these files can carry a stamp. When the key already made an entry (a retry, or a
+    None adds it when the original among these files can carry a stamp. ``audit``: (action, extra
+    changes) of the event recorded in the same call (``_audit_entry``'s shape). When the key already made an entry (a retry, or a
     concurrent twin that committed first) that entry comes back with ``created=False`` and nothing
     made here remains."""
     agency = book.tenant  # loaded with the book by _book
@@ -253,6 +254,15 @@ def _numbered_entry(
     if stamp is None:
         stamp = _stampable(uploaded) or any(_can_stamp(r["role"], r["content_type"], r["state"]) for r in rows)
     fields, party_rows = new_letter if new_letter is not None else (None, None)
+    event = None
+    if audit is not None:  # the entry's id, year and number are put in by the database (VALUE_SLOTS)
+        action, extra = audit
+        entry_slot, year_slot, number_slot = VALUE_SLOTS
+        event = audit_event_for_sql(
+            tenant_id=tenant_id, actor_id=actor.user_id, action=action, object_type="registry_entry",
+            object_id=entry_slot, acting_for=actor.acting_for,
+            changes={"book": book.code, "year": year_slot, "number": number_slot, "status": status, **extra},
+        )
     try:
         made = numbering.allocate_and_insert(
             tenant_id=tenant_id, book=book, agency=agency, user_id=actor.user_id, key=key,
@@ -261,6 +271,7 @@ def _numbered_entry(
             letter=fields, parties=party_rows, letter_id=letter.pk if letter is not None else None, files=rows,
             attach=[{"id": f.pk, "sort_order": len(rows) + i} for i, f in enumerate(uploaded)],
             job=job_row(kind="registry.stamp", args={}, idempotency_key="stamp:{entry}") if stamp else None,
+            audit=event,
         )
     except numbering.KeyUsed as used:
         return _Made(RegistryEntry.objects.select_related("book", "letter").get(pk=used.entry_id), False, [])
@@ -368,13 +379,13 @@ def register_incoming(
         new_letter=_letter_rows(tenant_id=tenant_id, data=data, sealed=sealed),
         status=EntryStatus.REGISTERED, received_at=received_at, received_now=received_at is None,
         channel=data.channel, note=data.note[:500], files=files, uploaded=uploaded, stamp=None,
+        audit=("registry.incoming", {"files": len(files) + len(uploaded), "sealed": sealed}),
     )
     if not made.created:  # a retry, or a concurrent twin with the same key that committed first
         return _same_operation(made.entry, book)
     entry, letter = made.entry, made.entry.letter
     if book.is_secret:
         _grant(tenant_id=tenant_id, letter=letter, user_id=actor.user_id, granted_by=actor.user_id)
-    _audit_entry(tenant_id, actor, "registry.incoming", entry, files=len(made.files), sealed=sealed)
     _enqueue_previews(tenant_id, letter, made.files)
     return entry
 
@@ -416,12 +427,11 @@ def register_in_unit(
         tenant_id=tenant_id, actor=actor, book=book, key=idempotency_key, letter=central.letter,
         status=EntryStatus.REGISTERED, received_now=True, parent_id=central.pk, channel=Channel.IN_SYSTEM,
         note=note[:500], digest=central.digest, stamp=_stampable(originals),
+        audit=("registry.unit_incoming", {"central_entry": central.pk}),
     )
     if not made.created:
         return _same_operation(made.entry, book)
-    entry = made.entry
-    _audit_entry(tenant_id, actor, "registry.unit_incoming", entry, central_entry=central.pk)
-    return entry
+    return made.entry
 
 
 def register_in_unit_by_number(
@@ -486,13 +496,12 @@ def secret_open(
     made = _numbered_entry(
         tenant_id=tenant_id, actor=actor, book=book, key=idempotency_key, letter=open_letter(),
         status=EntryStatus.REGISTERED, received_at=central.received_at, parent_id=central.pk, channel=central.channel,
-        files=files,
+        files=files, audit=("registry.secret_open", {"central_entry": central.pk, "files": len(files)}),
     )
     if not made.created:
         return _same_operation(made.entry, book)
     entry, letter = made.entry, made.entry.letter
     _grant(tenant_id=tenant_id, letter=letter, user_id=actor.user_id, granted_by=actor.user_id)
-    _audit_entry(tenant_id, actor, "registry.secret_open", entry, central_entry=central.pk, files=len(made.files))
     _enqueue_previews(tenant_id, letter, made.files)
     return entry
 
@@ -533,13 +542,12 @@ def issue_outgoing(
         tenant_id=tenant_id, actor=actor, book=book, key=idempotency_key,
         new_letter=_letter_rows(tenant_id=tenant_id, data=data),
         status=EntryStatus.REGISTERED, channel=data.channel, note=data.note[:500], files=files,
+        audit=("registry.outgoing", {"files": len(files)}),
     )
     if not made.created:
         return _same_operation(made.entry, book)
-    entry = made.entry
-    _audit_entry(tenant_id, actor, "registry.outgoing", entry, files=len(made.files))
-    _enqueue_previews(tenant_id, entry.letter, made.files)
-    return entry
+    _enqueue_previews(tenant_id, made.entry.letter, made.files)
+    return made.entry
 
 
 def _from_us(tenant_id: int, data: OutgoingInput) -> OutgoingInput:
@@ -567,10 +575,8 @@ def reserve_number(
         raise RegistryError("กรุณาระบุว่าจองเลขสำหรับหนังสือใด", "Please say what the number is reserved for.", field="note")
     made = _numbered_entry(
         tenant_id=tenant_id, actor=actor, book=book, key=idempotency_key, status=EntryStatus.RESERVED,
-        note=note.strip()[:500],
+        note=note.strip()[:500], audit=("registry.reserve", {"note": note.strip()[:500]}),
     )
-    if made.created:
-        _audit_entry(tenant_id, actor, "registry.reserve", made.entry, note=made.entry.note)
     return _same_operation(made.entry, book)
 
 

@@ -112,6 +112,28 @@ _HELD_HEADS = "eoffice.audit_heads"
 # The seq is put into the payload by ``eoffice_audit_append`` (migration tenants 0003) under the head's
 # lock: the payload travels with this stand-in in its last key.
 SEQ_SLOT = "\ue002"
+# Stand-ins for values only a SQL caller knows when the event is built (a new row's id, its number): a
+# string value that is exactly one of these is replaced by that caller, in the payload and in the row,
+# before it calls ``eoffice_audit_append`` (documents/migrations/0006 does, for a registration).
+VALUE_SLOTS = ("\ue003", "\ue004", "\ue005")
+
+
+def _event(
+    *, tenant_id: int, actor_id: int | None, action: str, object_type: str, object_id: str,
+    changes: dict[str, Any], ip: str | None, acting_for: str,
+) -> tuple[str, dict[str, Any]]:
+    """The canonical payload with the seq left open, and the event's columns."""
+    created_at = timezone.now()
+    ip = _norm_ip(ip)
+    changes = normalize_changes(changes)
+    template = canonical_payload(
+        chain=f"tenant:{tenant_id}", seq=SEQ_SLOT, actor_id=actor_id, action=action,  # type: ignore[arg-type]
+        object_type=object_type, object_id=object_id, changes=changes, ip=ip, created_at=created_at,
+        acting_for=acting_for,
+    )
+    row = {"actor_id": actor_id, "acting_for": acting_for, "action": action, "object_type": object_type,
+           "object_id": object_id, "changes": changes, "ip": ip, "created_at": created_at.isoformat()}
+    return template, row
 
 
 def _append_tenant(
@@ -128,20 +150,33 @@ def _append_tenant(
 ) -> int:
     """One round trip: the database locks the chain head, puts the seq into the canonical payload,
     hashes it as ``chain_hash`` does, inserts the event and moves the head (and marks the head held)."""
-    created_at = timezone.now()
-    ip = _norm_ip(ip)
-    changes = normalize_changes(changes)
-    template = canonical_payload(
-        chain=f"tenant:{tenant_id}", seq=SEQ_SLOT, actor_id=actor_id, action=action,  # type: ignore[arg-type]
-        object_type=object_type, object_id=object_id, changes=changes, ip=ip, created_at=created_at,
-        acting_for=acting_for,
-    )
-    row = {"actor_id": actor_id, "acting_for": acting_for, "action": action, "object_type": object_type,
-           "object_id": object_id, "changes": changes, "ip": ip, "created_at": created_at.isoformat()}
+    template, row = _event(tenant_id=tenant_id, actor_id=actor_id, action=action, object_type=object_type,
+                           object_id=object_id, changes=changes, ip=ip, acting_for=acting_for)
     with connections[using].cursor() as cur:
         cur.execute("SELECT eoffice_audit_append(%s, %s, %s::jsonb)",
                     [tenant_id, template, json.dumps(row, ensure_ascii=False)])
         return cur.fetchone()[0]
+
+
+def audit_event_for_sql(
+    *,
+    tenant_id: int,
+    actor_id: int | None,
+    action: str,
+    object_type: str = "",
+    object_id: str = "",
+    changes: dict[str, Any] | None = None,
+    acting_for: str = "",
+) -> dict[str, Any]:
+    """An event for a SQL function to append in the caller's transaction (``{"template", "row"}`` for
+    ``eoffice_audit_append``), with ``VALUE_SLOTS`` standing for values only that function knows. The
+    tenant's own scope must be open, as for ``audit_record``."""
+    scope = current_scope()
+    if scope is None or scope.write_tenant_id != tenant_id:
+        raise RuntimeError("audit_event_for_sql needs the tenant's own scope open")
+    template, row = _event(tenant_id=tenant_id, actor_id=actor_id, action=action, object_type=object_type,
+                           object_id=str(object_id), changes=changes or {}, ip=None, acting_for=acting_for)
+    return {"template": template, "row": row}
 
 
 def audit_record(

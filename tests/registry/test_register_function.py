@@ -20,7 +20,8 @@ from documents.registry.inputs import IncomingInput, OutgoingInput, PartyInput
 from documents.registry.numbering import registry_year
 from documents.registry.references import format_reference, normalise
 from tenants.context import tenant_scope
-from tenants.models import Agency, Job, JobStatus
+from tenants.models import Agency, AuditEvent, Job, JobStatus
+from tenants.services.audit import audit_verify_tenant
 from tests.registry.conftest import make_pdf, new_key
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +55,11 @@ def test_what_the_services_return_is_what_the_database_holds(tenants, actor_of):
         stored = StoredFile.objects.get(letter=letter)
         assert (stored.role, stored.sha256, stored.key.master_key_id) == ("original", prepared.sha256,
                                                                           prepared.master_key_id)
+        event = AuditEvent.objects.get(tenant_id=a.pk, action="registry.incoming", object_id=str(entry.pk))
+        assert event.object_type == "registry_entry" and event.actor_id == clerk.user_id
+        assert event.changes == {"book": entry.book.code, "year": entry.year, "number": entry.number,
+                                 "status": "registered", "files": 1, "sealed": False}
+        assert audit_verify_tenant(tenant_id=a.pk) == []  # the hash the database made is the one Python checks
         job = Job.objects.get(tenant_id=a.pk, kind="registry.stamp", idempotency_key=f"stamp:{entry.pk}")
         assert job.args == {"entry_id": entry.pk}
         # written "dispatched": the message goes when the transaction commits (tests/jobs cover the send)
