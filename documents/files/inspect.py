@@ -477,6 +477,10 @@ def _image(data: bytes, mime: str) -> Inspection:
     try:  # structure and checksums, without decoding the pixels
         with Image.open(io.BytesIO(data), formats=[PILLOW_FORMATS[mime]]) as again:
             again.verify()
+        if mime == JPEG:  # verify() reads no JPEG scan data: decode it at 1/8 scale (DCT scaling) to find
+            with Image.open(io.BytesIO(data), formats=["JPEG"]) as scan:  # a cut-off scan ("truncated")
+                scan.draft("L", (max(1, width // 8), max(1, height // 8)))
+                scan.load()
     except Exception:
         raise _malformed(name_th, name_en) from None
     flags: dict[str, Any] = {"width": width, "height": height}

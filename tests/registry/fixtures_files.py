@@ -21,7 +21,7 @@ def pdf_bytes(pages: int = 1, *, title: str = "หนังสือทดสอ
         pdf.add_blank_page(page_size=(595, 842))
     pdf.docinfo["/Title"] = title
     out = io.BytesIO()
-    pdf.save(out)
+    pdf.save(out, deterministic_id=True)  # the same bytes every call (tests compare two calls' output)
     return out.getvalue()
 
 
@@ -274,6 +274,14 @@ def image_bytes(fmt: str, size: tuple[int, int] = (40, 30), frames: int = 1) -> 
         first.save(out, fmt, save_all=True, append_images=[Image.new("L", size, 0) for _ in range(frames - 1)])
     else:
         first.save(out, fmt)
+    return out.getvalue()
+
+
+def noisy_jpeg(size: tuple[int, int] = (400, 300)) -> bytes:
+    """A JPEG whose scan data is most of the file (so cutting it in half keeps every header whole)."""
+    img = Image.effect_noise(size, 60).convert("RGB")
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=90)
     return out.getvalue()
 
 

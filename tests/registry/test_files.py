@@ -92,6 +92,7 @@ def record(tenant, data: bytes, name: str = "หนังสือ.pdf", role: s
         (lambda: F.pdf_with_stream(b"\x00" * 64, image=(100_000, 100_000)), "img-bomb.pdf", "image_bomb"),
         (lambda: F.png_huge_header(), "huge.png", "image_bomb"),
         (lambda: F.image_bytes("JPEG")[:40], "cut.jpg", "malformed"),
+        (lambda: F.noisy_jpeg()[: len(F.noisy_jpeg()) // 2], "half-scan.jpg", "malformed"),  # headers whole, scan cut
         (lambda: F.docx_zip_bomb(), "bomb.docx", "zip_bomb"),
         (lambda: F.odt_bytes(manifest=b"<manifest:encryption-data/>"), "enc.odt", "encrypted"),
         (lambda: F.doc_bytes(encrypted=True), "enc.doc", "encrypted"),
