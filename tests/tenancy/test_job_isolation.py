@@ -1,0 +1,67 @@
+"""The isolation sweep for jobs: every job kind, run in agency B's scope with arguments naming agency
+A's objects (what a forged or misrouted job row would carry), finds nothing, says so, and changes
+nothing of A's. A new job kind fails ``test_every_job_kind_has_a_spec`` until it is added here.
+
+The handler is called directly (``tenants.jobs_registry.handler_for``), in B's scope and a transaction
+that is rolled back: the outbox, lease and broker are tested in tests/jobs; this is about what the
+handler reads and writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+import documents.files.jobs  # noqa: F401  (registers files.preview)
+import documents.mailbox.jobs  # noqa: F401  (registers mailbox.*)
+import documents.registry.jobs  # noqa: F401  (registers registry.stamp)
+from eoffice.common.exceptions import NotFoundInTenant
+from tenants.context import tenant_scope
+from tenants.jobs_registry import handler_for, known_kinds
+from tests.tenancy.conftest import rows_digest
+
+# kind -> the arguments naming A's objects (None: the kind reads and writes no agency data)
+JOB_SPECS: dict[str, Callable[[Any], dict[str, Any]] | None] = {
+    "diagnostics.noop": None,
+    "diagnostics.sleep": None,
+    "diagnostics.fail": None,
+    "registry.stamp": lambda w: {"entry_id": w.id("a", "entry")},
+    "files.preview": lambda w: {"file_id": w.id("a", "storedfile")},
+    "mailbox.fetch": lambda w: {"mailbox_id": w.id("a", "mailbox")},
+    "mailbox.auto_reply": lambda w: {"message_id": w.id("a", "mailboxmessage")},
+}
+
+
+def test_every_job_kind_has_a_spec():
+    missing = sorted(set(known_kinds()) - set(JOB_SPECS))
+    stale = sorted(set(JOB_SPECS) - set(known_kinds()))
+    assert not missing, f"job kinds with no isolation spec (add them to JOB_SPECS): {missing}"
+    assert not stale, f"specs for job kinds that no longer exist: {stale}"
+
+
+class _Rollback(Exception):
+    pass
+
+
+@pytest.mark.parametrize("kind", sorted(k for k, spec in JOB_SPECS.items() if spec is not None))
+def test_a_job_in_b_never_reaches_agency_a(world, committed, kind):  # type: ignore[no-untyped-def]
+    args = JOB_SPECS[kind](world)  # type: ignore[misc]
+    before = rows_digest(world.a.id)
+    mail.outbox = []
+    outcome: Any = None
+    try:
+        with tenant_scope(world.b.id), transaction.atomic():
+            try:
+                outcome = handler_for(kind)(tenant_id=world.b.id, job_id=0, **args)
+            except NotFoundInTenant:
+                outcome = "not found"
+            raise _Rollback
+    except _Rollback:
+        pass
+    assert outcome == "not found" or (isinstance(outcome, dict) and ("skipped" in outcome or outcome.get("stored") == 0)), (
+        f"{kind} with A's ids in B's scope did something: {outcome!r}")
+    assert mail.outbox == [], f"{kind} sent mail about A's object"
+    assert rows_digest(world.a.id) == before, f"{kind} changed A's rows"
