@@ -235,6 +235,8 @@ MEDIA_ROOT = Path(env("EOFFICE_MEDIA_ROOT", default=str(BASE_DIR / ".devdata" / 
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
 EOFFICE_FILE_MAX_BYTES = env.int("EOFFICE_FILE_MAX_BYTES", default=50 * 1024 * 1024)
+# Files uploaded ahead of a registration that never came: destroyed (key and ciphertext) after this long.
+EOFFICE_UPLOAD_KEEP_HOURS = env.int("EOFFICE_UPLOAD_KEEP_HOURS", default=72)
 # Master keys wrapping each file's data key: "id:base64(32 random bytes)", comma-separated, current first.
 EOFFICE_FILE_MASTER_KEYS = env.list("EOFFICE_FILE_MASTER_KEYS", default=[])
 # Development/tests only: without master keys, derive one from SECRET_KEY (documents/files/crypto.py).
@@ -336,6 +338,7 @@ EOFFICE_MAILBOX_MAILDIR_ROOT = env("EOFFICE_MAILBOX_MAILDIR_ROOT", default="")
 CELERY_BEAT_SCHEDULE["mailbox-fetch-due"] = {
     "task": "documents.mailbox_fetch_all_due", "schedule": float(EOFFICE_MAILBOX_FETCH_SECONDS),
 }
+CELERY_BEAT_SCHEDULE["uploads-sweep"] = {"task": "documents.files_sweep_all", "schedule": 3600.0}
 
 LOGGING = {
     "version": 1,

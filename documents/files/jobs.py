@@ -1,13 +1,19 @@
-"""File jobs (through the outbox). ``files.preview``: the PDF preview of an office file."""
+"""File jobs (through the outbox). ``files.preview``: the PDF preview of an office file;
+``files.sweep_uploads``: destroy files uploaded ahead of a registration that never came (the beat task
+``documents.files_sweep_all`` queues one per agency per day)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 from typing import Any
 
 import pikepdf
+from django.conf import settings
+from django.utils import timezone
 
+from documents.files import tasks  # noqa: F401  (registers the beat task with Celery)
 from documents.files.errors import FileUnavailable
 from documents.files.inspect import PDF
 from documents.files.preview import (
@@ -17,11 +23,16 @@ from documents.files.preview import (
     preview_suffix,
     preview_timeout,
 )
-from documents.files.services import file_read, file_store_derived
+from documents.files.services import file_read, file_store_derived, files_sweep_unattached
 from documents.models import FileRole, FileState, StoredFile
+from tenants.context import tenant_scope
 from tenants.jobs_registry import job_handler
+from tenants.models import Agency
+from tenants.services.jobs import job_enqueue
 
 log = logging.getLogger(__name__)
+
+SWEEP_JOB_KIND = "files.sweep_uploads"
 
 READY = "ready"
 
@@ -86,3 +97,22 @@ def preview_file(*, tenant_id: int, job_id: int, file_id: int, **_: Any) -> dict
         StoredFile.objects.filter(pk=preview.pk, tenant_id=tenant_id).update(flags={**preview.flags, "pages": pages})
     _set_preview_flag(source, READY, preview_file_id=preview.pk)
     return {"preview_file": preview.pk, "pages": pages}
+
+
+@job_handler(SWEEP_JOB_KIND)
+def sweep_uploads(*, tenant_id: int, job_id: int, **_: Any) -> dict[str, Any]:
+    """Files uploaded more than ``EOFFICE_UPLOAD_KEEP_HOURS`` ago and never registered: destroyed."""
+    cutoff = timezone.now() - dt.timedelta(hours=int(settings.EOFFICE_UPLOAD_KEEP_HOURS))
+    return {"destroyed": files_sweep_unattached(tenant_id=tenant_id, older_than=cutoff)}
+
+
+def files_sweep_all() -> int:
+    """Queue one ``files.sweep_uploads`` job per active agency, keyed by the day (overlapping beats
+    queue one). Each agency is visited in its own scope. Returns the jobs queued."""
+    day = timezone.localdate().isoformat()
+    queued = 0
+    for agency_id in Agency.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True):
+        with tenant_scope(agency_id):
+            job_enqueue(tenant_id=agency_id, kind=SWEEP_JOB_KIND, idempotency_key=f"uploads-sweep:{day}")
+        queued += 1
+    return queued

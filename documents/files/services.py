@@ -14,6 +14,7 @@ A prepared file whose transaction rolls back leaves ciphertext nobody holds a ke
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import logging
 import typing
@@ -35,7 +36,7 @@ from documents.files.storage import (
     storage_read,
     storage_write,
 )
-from documents.models import FileKey, FileRole, FileState, StoredFile
+from documents.models import FileKey, FileRole, FileState, MailboxAttachment, MailboxMessage, StoredFile
 from eoffice.common.exceptions import ApplicationError, NotFoundInTenant
 from tenants.context import current_scope
 from tenants.services.audit import audit_record
@@ -54,6 +55,7 @@ __all__ = [
     "file_record",
     "file_row",
     "file_store_derived",
+    "files_sweep_unattached",
 ]
 
 log = logging.getLogger(__name__)
@@ -336,6 +338,27 @@ def file_destroy_key(*, tenant_id: int, key_id: int, actor_id: int | None, reaso
                     log.warning("could not delete ciphertext %s after key destruction", name, exc_info=True)
 
         transaction.on_commit(delete_ciphertexts)
+
+
+UNATTACHED_REASON = "ไฟล์อัปโหลดไว้แต่ไม่ได้ลงทะเบียนภายในเวลาที่กำหนด (uploaded but never registered)"
+
+
+def files_sweep_unattached(*, tenant_id: int, older_than: dt.datetime) -> int:
+    """Destroy files uploaded ahead of a registration that never came (no letter, not made from
+    another file, not held by the mailbox queue, uploaded before ``older_than``): each one's key is
+    destroyed (``file_destroy_key``, audited) and its ciphertext deleted after commit; the row stays as
+    the record. In the tenant's scope. Returns how many."""
+    _require_scope(tenant_id, "files_sweep_unattached")
+    keys = list(
+        StoredFile.objects.filter(tenant_id=tenant_id, letter__isnull=True, derived_from__isnull=True,
+                                  created_at__lt=older_than, key__destroyed_at__isnull=True)
+        .exclude(pk__in=MailboxAttachment.objects.filter(tenant_id=tenant_id).values("file_id"))
+        .exclude(pk__in=MailboxMessage.objects.filter(tenant_id=tenant_id, raw__isnull=False).values("raw_id"))
+        .order_by("pk").values_list("key_id", flat=True)
+    )
+    for key_id in keys:
+        file_destroy_key(tenant_id=tenant_id, key_id=key_id, actor_id=None, reason=UNATTACHED_REASON)
+    return len(keys)
 
 
 def file_download_response(

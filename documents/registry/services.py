@@ -185,8 +185,9 @@ def _lock_uploaded(tenant_id: int, stored_file_ids: Sequence[int]) -> list[Store
     if not stored_file_ids:
         return []
     existing = list(
-        StoredFile.objects.filter(tenant_id=tenant_id, pk__in=list(stored_file_ids), letter__isnull=True)
-        .select_for_update()
+        StoredFile.objects.filter(tenant_id=tenant_id, pk__in=list(stored_file_ids), letter__isnull=True,
+                                  key__destroyed_at__isnull=True)  # (an upload kept too long is destroyed)
+        .select_for_update(of=("self",))
     )
     if len(existing) != len(set(stored_file_ids)):
         raise NotFoundInTenant()

@@ -513,3 +513,68 @@ def test_mutated_files_are_refused_or_accepted_never_crash(seed, edits):
         assert error.reason and error.message_th and error.message_en
     else:
         assert result.state in ("ok", "quarantined") and result.content_type
+
+
+# --- uploads that were never registered ------------------------------------------------------------------------
+
+
+def test_uploads_never_registered_are_destroyed_after_the_keep_time(tenant_a, tenant_b, in_tenant, file_root,
+                                                                    actor_of, django_capture_on_commit_callbacks):
+    """files.sweep_uploads: an upload older than EOFFICE_UPLOAD_KEEP_HOURS with no letter is destroyed
+    (key erased, ciphertext deleted, audited); a recent upload, a registered file, a derived copy and
+    the mailbox queue's files are kept; another agency's upload is untouched."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from documents.files.jobs import SWEEP_JOB_KIND
+    from documents.files.services import UNATTACHED_REASON
+    from documents.registry import services
+    from documents.registry.inputs import IncomingInput, PartyInput
+    from tenants.jobs_registry import handler_for
+    from tests.registry.conftest import new_key
+
+    old = timezone.now() - dt.timedelta(hours=100)
+    with in_tenant(tenant_b):
+        b_upload = record(tenant_b, F.pdf_bytes(1, title="B"))
+        StoredFile.objects.filter(pk=b_upload.pk).update(created_at=old)
+    with in_tenant(tenant_a):
+        stale, fresh, kept = (record(tenant_a, F.pdf_bytes(1, title=t)) for t in ("stale", "fresh", "kept"))
+        entry = services.register_incoming(
+            tenant_id=tenant_a.pk, actor=actor_of("a_central_clerk", tenant_a), stored_file_ids=[kept.pk],
+            idempotency_key=new_key(), data=IncomingInput(subject="ลงทะเบียนแล้ว", sender=PartyInput(name="อำเภอ")),
+        )
+        copy = file_store_derived(tenant_id=tenant_a.pk, source=kept, data=F.pdf_bytes(2), original_name="c.pdf",
+                                  content_type="application/pdf", role=FileRole.STAMPED)
+        StoredFile.objects.filter(pk__in=[stale.pk, kept.pk, copy.pk]).update(created_at=old)
+        with django_capture_on_commit_callbacks(execute=True):
+            outcome = handler_for(SWEEP_JOB_KIND)(tenant_id=tenant_a.pk, job_id=0)
+        assert outcome == {"destroyed": 1}
+        key = FileKey.objects.get(pk=stale.key_id)
+        assert key.destroyed_at is not None and key.destroyed_reason == UNATTACHED_REASON
+        assert not (file_root / stale.storage_name).exists()
+        assert AuditEvent.objects.filter(action="file.key_destroyed", object_id=str(stale.key_id)).exists()
+        for f in (fresh, kept, copy):
+            assert FileKey.objects.get(pk=f.key_id).destroyed_at is None, f.original_name
+        assert StoredFile.objects.get(pk=kept.pk).letter_id == entry.letter_id
+        # a destroyed upload can no longer go on a letter
+        with pytest.raises(NotFoundInTenant):
+            services.register_incoming(
+                tenant_id=tenant_a.pk, actor=actor_of("a_central_clerk", tenant_a), stored_file_ids=[stale.pk],
+                idempotency_key=new_key(), data=IncomingInput(subject="ช้าไป", sender=PartyInput(name="อำเภอ")),
+            )
+    with in_tenant(tenant_b):
+        assert FileKey.objects.get(pk=b_upload.key_id).destroyed_at is None
+
+
+def test_the_beat_queues_one_sweep_per_agency_per_day(in_tenant):
+    from documents.files.jobs import SWEEP_JOB_KIND, files_sweep_all
+    from tenants.models import Agency, Job
+
+    queued = files_sweep_all()  # in the test's transaction: nothing is committed, nothing is sent
+    again = files_sweep_all()
+    active = list(Agency.objects.filter(is_active=True).values_list("pk", flat=True))
+    assert queued == again == len(active)
+    for agency_id in active:
+        with in_tenant(agency_id):
+            assert Job.objects.filter(tenant_id=agency_id, kind=SWEEP_JOB_KIND).count() == 1
