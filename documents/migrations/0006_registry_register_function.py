@@ -23,7 +23,7 @@ apply to every row it touches exactly as they did to the separate statements. In
 Steps 2-6 run in one block: a unique violation undoes all of them (letter, counter, files), then a
 concurrent twin with the same key is returned as ``{"existing": id}`` and a taken reference as
 ``{"reference_taken": "..."}``; the caller's transaction stays usable either way. Anything else is
-raised. Documented in docs/registry.md §2.
+raised. Documented in docs/registry.md §1.
 """
 
 from django.db import migrations

@@ -238,14 +238,18 @@ def _numbered_entry(
     files: Sequence[PreparedFile] = (), uploaded: Sequence[StoredFile] = (), digest: str | None = None,
     stamp: bool | None = False, audit: tuple[str, dict[str, object]] | None = None,
 ) -> _Made:
-    """Number and insert an entry in one database call (``numbering.allocate_and_insert``): with a new
-    letter (``new_letter``: columns and party rows) or an existing one (``letter``) or none (a
-    reservation); new ``files`` (the first is the original unless ``uploaded`` files come first) and
-    ``uploaded`` ones attached; the digest is the first file's unless given. ``stamp``: True adds the stamp job,
-    None adds it when the original among these files can carry a stamp. ``audit``: (action, extra
-    changes) of the event recorded in the same call (``_audit_entry``'s shape). When the key already made an entry (a retry, or a
-    concurrent twin that committed first) that entry comes back with ``created=False`` and nothing
-    made here remains."""
+    """Number and insert an entry in one database call (``numbering.allocate_and_insert``).
+
+    - the letter: a new one (``new_letter``: columns and party rows), an existing one (``letter``) or
+      none (a reservation);
+    - files: new ``files`` (the first is the original unless ``uploaded`` files come first) and
+      ``uploaded`` ones attached; the digest is the first file's unless given;
+    - ``stamp``: True adds the stamp job; None adds it when the original among these files can carry
+      a stamp;
+    - ``audit``: (action, extra changes) of the event recorded in the same call.
+
+    When the key already made an entry (a retry, or a concurrent twin that committed first) that entry
+    comes back with ``created=False`` and nothing made here remains."""
     agency = book.tenant  # loaded with the book by _book
     rows = [
         file_row(p, role=FileRole.ORIGINAL if i == 0 and not uploaded else FileRole.ENCLOSURE, sort_order=i)
