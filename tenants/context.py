@@ -45,6 +45,13 @@ def current_scope() -> TenantScope | None:
     return _current.get()
 
 
+def require_own_scope(tenant_id: int, what: str) -> None:
+    """Refuse to write for ``tenant_id`` unless that agency's own scope is open (``what`` names the caller)."""
+    scope = _current.get()
+    if scope is None or scope.write_tenant_id != tenant_id:
+        raise RuntimeError(f"{what} needs the tenant's own scope open")
+
+
 def current_tenant_id() -> int | None:
     scope = _current.get()
     return scope.write_tenant_id if scope else None

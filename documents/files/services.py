@@ -38,7 +38,7 @@ from documents.files.storage import (
 )
 from documents.models import FileKey, FileRole, FileState, MailboxAttachment, MailboxMessage, StoredFile
 from eoffice.common.exceptions import ApplicationError, NotFoundInTenant
-from tenants.context import current_scope
+from tenants.context import require_own_scope
 from tenants.services.audit import audit_record
 
 __all__ = [
@@ -83,12 +83,6 @@ class PreparedFile:
 
 def file_max_bytes() -> int:
     return int(getattr(settings, "EOFFICE_FILE_MAX_BYTES", DEFAULT_MAX_BYTES) or DEFAULT_MAX_BYTES)
-
-
-def _require_scope(tenant_id: int, what: str) -> None:
-    scope = current_scope()
-    if scope is None or scope.write_tenant_id != tenant_id:
-        raise RuntimeError(f"{what} needs the tenant's own scope open")
 
 
 def _read_bounded(data: bytes | typing.BinaryIO, limit: int) -> bytes:
@@ -166,11 +160,16 @@ def _check_role(role: str) -> str:
     return value
 
 
+def _check_state(state: str) -> str:
+    if state not in _FILE_STATES:
+        raise ValueError(f"unknown file state {state!r}")
+    return state
+
+
 def file_row(prepared: PreparedFile, *, role: str, sort_order: int) -> dict[str, typing.Any]:
     """A prepared file as the registration function takes it (its FileKey and StoredFile rows are
     written inside ``eoffice_registry_register``, in the numbering statement; migration 0006)."""
-    if prepared.state not in _FILE_STATES:
-        raise ValueError(f"unknown file state {prepared.state!r}")
+    _check_state(prepared.state)
     return {
         "role": _check_role(role), "storage_name": prepared.storage_name, "original_name": prepared.original_name,
         "content_type": prepared.content_type, "size": prepared.size, "sha256": prepared.sha256,
@@ -190,9 +189,8 @@ def file_record(
 ) -> StoredFile:
     """Record a prepared file for the tenant, in the caller's tenant scope: its own FileKey and the
     StoredFile row."""
-    _require_scope(tenant_id, "file_record")
-    if prepared.state not in _FILE_STATES:
-        raise ValueError(f"unknown file state {prepared.state!r}")
+    require_own_scope(tenant_id, "file_record")
+    _check_state(prepared.state)
     with transaction.atomic(savepoint=False):
         key = FileKey.objects.create(
             tenant_id=tenant_id, wrapped_key=prepared.wrapped_key, master_key_id=prepared.master_key_id
@@ -243,7 +241,7 @@ def file_store_derived(
 
     A stamped copy keeps the source's quarantine findings (it carries the same content); a preview
     (a conversion) does not."""
-    _require_scope(tenant_id, "file_store_derived")
+    require_own_scope(tenant_id, "file_store_derived")
     if source.tenant_id != tenant_id:
         raise NotFoundInTenant()
     role_value = _check_role(role)
@@ -306,7 +304,7 @@ def file_destroy_key(*, tenant_id: int, key_id: int, actor_id: int | None, reaso
     (derivatives and backups included) is unreadable for good. In the caller's tenant scope; audited
     as ``file.key_destroyed``. Destroying an already destroyed key does nothing. After commit the
     ciphertexts are deleted from storage too (best effort; they are unreadable either way)."""
-    _require_scope(tenant_id, "file_destroy_key")
+    require_own_scope(tenant_id, "file_destroy_key")
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(
@@ -348,7 +346,7 @@ def files_sweep_unattached(*, tenant_id: int, older_than: dt.datetime) -> int:
     another file, not held by the mailbox queue, uploaded before ``older_than``): each one's key is
     destroyed (``file_destroy_key``, audited) and its ciphertext deleted after commit; the row stays as
     the record. In the tenant's scope. Returns how many."""
-    _require_scope(tenant_id, "files_sweep_unattached")
+    require_own_scope(tenant_id, "files_sweep_unattached")
     keys = list(
         StoredFile.objects.filter(tenant_id=tenant_id, letter__isnull=True, derived_from__isnull=True,
                                   created_at__lt=older_than, key__destroyed_at__isnull=True)

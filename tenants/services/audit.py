@@ -19,7 +19,7 @@ from typing import Any
 from django.db import OperationalError, connections, transaction
 from django.utils import timezone
 
-from tenants.context import TenantScope, _scope, current_scope, tenant_scope
+from tenants.context import TenantScope, _scope, require_own_scope, tenant_scope
 
 GENESIS = "0" * 64
 log = logging.getLogger(__name__)
@@ -171,9 +171,7 @@ def audit_event_for_sql(
     """An event for a SQL function to append in the caller's transaction (``{"template", "row"}`` for
     ``eoffice_audit_append``), with ``VALUE_SLOTS`` standing for values only that function knows. The
     tenant's own scope must be open, as for ``audit_record``."""
-    scope = current_scope()
-    if scope is None or scope.write_tenant_id != tenant_id:
-        raise RuntimeError("audit_event_for_sql needs the tenant's own scope open")
+    require_own_scope(tenant_id, "audit_event_for_sql")
     template, row = _event(tenant_id=tenant_id, actor_id=actor_id, action=action, object_type=object_type,
                            object_id=str(object_id), changes=changes or {}, ip=None, acting_for=acting_for)
     return {"template": template, "row": row}
@@ -191,9 +189,7 @@ def audit_record(
     acting_for: str = "",
 ) -> int:
     """Append to the tenant's chain in the current transaction. Returns the event's seq."""
-    scope = current_scope()
-    if scope is None or scope.write_tenant_id != tenant_id:
-        raise RuntimeError("audit_record needs the tenant's own scope open")
+    require_own_scope(tenant_id, "audit_record")
     # No savepoint: the scope's transaction is the unit; a failed append must fail the change it audits.
     with transaction.atomic(savepoint=False):
         return _append_tenant(

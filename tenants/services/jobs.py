@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tenants import tasks
-from tenants.context import current_scope, dangerously_read_all_tenants, tenant_scope
+from tenants.context import dangerously_read_all_tenants, require_own_scope, tenant_scope
 from tenants.jobs_registry import handler_for, known_kinds
 from tenants.models import Agency, Job, JobStatus
 
@@ -36,9 +36,7 @@ def job_enqueue(
     Celery only after that transaction commits; a rollback leaves no job and no message."""
     if kind not in known_kinds():
         raise UnknownJobKind(kind)
-    scope = current_scope()
-    if scope is None or scope.write_tenant_id != tenant_id:
-        raise RuntimeError("job_enqueue needs the tenant's own scope open")
+    require_own_scope(tenant_id, "job_enqueue")
     fields = {
         "tenant_id": tenant_id, "kind": kind, "args": args or {}, "idempotency_key": idempotency_key,
         "max_attempts": attempts_cap(max_attempts),
@@ -77,9 +75,7 @@ def job_row(*, kind: str, args: dict[str, Any] | None = None, idempotency_key: s
 
 def job_dispatch_on_commit(*, tenant_id: int, job_id: int) -> None:
     """Send a ``job_row`` job (written ``dispatched`` in the current transaction) once it commits."""
-    scope = current_scope()
-    if scope is None or scope.write_tenant_id != tenant_id:
-        raise RuntimeError("job_dispatch_on_commit needs the tenant's own scope open")
+    require_own_scope(tenant_id, "job_dispatch_on_commit")
     transaction.on_commit(lambda: _send_written_dispatched(tenant_id, job_id))
 
 
