@@ -47,6 +47,8 @@ class Action(models.TextChoices):
     ORG_MANAGE = "org.manage", _("จัดการหน่วยงานย่อยและตำแหน่ง")
     MEMBERS_VIEW = "members.view", _("ดูรายชื่อผู้ใช้ของหน่วยงาน")
     MEMBERS_MANAGE = "members.manage", _("จัดการผู้ใช้ สมาชิกภาพ และบทบาท")
+    CALENDAR_VIEW = "calendar.view", _("ดูปฏิทินวันทำการและวันหยุด")
+    CALENDAR_MANAGE = "calendar.manage", _("จัดการวันหยุด (ของหน่วยงาน; วันหยุดราชการ: ผู้ดูแลระบบส่วนกลาง)")
     TOKENS_OWN = "tokens.own", _("จัดการโทเค็น API ของตน")
     REGISTRY_CENTRAL_WRITE = "registry.central.write", _("ลงทะเบียนในทะเบียนกลาง (รับ/ส่ง)")
     REGISTRY_UNIT_WRITE = "registry.unit.write", _("ลงทะเบียนในทะเบียนของหน่วยงานย่อย")
@@ -77,6 +79,9 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
         R.SYSTEM_ADMIN: S.SYSTEM,
     },
     A.MEMBERS_MANAGE: {R.AGENCY_ADMIN: S.AGENCY, R.PROVINCIAL_ADMIN: S.JURISDICTION, R.SYSTEM_ADMIN: S.SYSTEM},
+    # Everyone reads the calendar; agency admins keep their agency's days, system admins the national list.
+    A.CALENDAR_VIEW: dict.fromkeys(Role, S.AGENCY),
+    A.CALENDAR_MANAGE: {R.AGENCY_ADMIN: S.AGENCY, R.SYSTEM_ADMIN: S.SYSTEM},
     A.TOKENS_OWN: dict.fromkeys(Role, S.OWN),
     A.REGISTRY_CENTRAL_WRITE: {R.CENTRAL_CLERK: S.AGENCY},
     A.REGISTRY_UNIT_WRITE: {R.UNIT_CLERK: S.UNIT, R.CENTRAL_CLERK: S.AGENCY},

@@ -5,7 +5,7 @@ what they hold (unit_id, position_id, membership_id, token_id, job_id)."""
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from tenants.api.views import agencies, audit, jobs, me, members, org, tokens
+from tenants.api.views import agencies, audit, calendar, jobs, me, members, org, tokens
 
 A = "a/<slug:agency>/"
 
@@ -20,6 +20,14 @@ urlpatterns = [
     path(A + "members/", members.MembersApi.as_view(), name="api-members"),
     path(A + "members/<int:membership_id>/", members.MemberDetailApi.as_view(), name="api-member-detail"),
     path(A + "members/<int:membership_id>/revoke/", members.MemberRevokeApi.as_view(), name="api-member-revoke"),
+    path(A + "calendar/", calendar.CalendarApi.as_view(), name="api-calendar"),
+    path(A + "calendar/holidays/", calendar.AgencyHolidaysApi.as_view(), name="api-calendar-holidays"),
+    path(A + "calendar/holidays/<int:holiday_id>/", calendar.AgencyHolidayDetailApi.as_view(),
+         name="api-calendar-holiday"),
+    path(A + "calendar/national/", calendar.NationalHolidaysApi.as_view(), name="api-calendar-national"),
+    path(A + "calendar/national/fill/", calendar.NationalFillApi.as_view(), name="api-calendar-national-fill"),
+    path(A + "calendar/national/<int:holiday_id>/", calendar.NationalHolidayDetailApi.as_view(),
+         name="api-calendar-national-holiday"),
     path(A + "tokens/", tokens.TokensApi.as_view(), name="api-tokens"),
     path(A + "tokens/<int:token_id>/revoke/", tokens.TokenRevokeApi.as_view(), name="api-token-revoke"),
     path(A + "audit/events/", audit.AuditEventsApi.as_view(), name="api-audit-events"),

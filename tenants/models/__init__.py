@@ -7,6 +7,7 @@ from tenants.models.agency import (
     TopSecretPolicy,
 )
 from tenants.models.audit import AuditChainHead, AuditEvent, SystemAuditEvent, SystemChainHead
+from tenants.models.calendar import AgencyHoliday, AgencyHolidayKind, NationalHoliday, NationalHolidayKind
 from tenants.models.jobs import Job, JobStatus
 from tenants.models.people import (
     AssignmentKind,
@@ -22,6 +23,8 @@ from tenants.models.tokens import ApiToken
 
 __all__ = [
     "Agency",
+    "AgencyHoliday",
+    "AgencyHolidayKind",
     "AgencyKind",
     "ApiToken",
     "AssignmentKind",
@@ -30,6 +33,8 @@ __all__ = [
     "Job",
     "JobStatus",
     "Membership",
+    "NationalHoliday",
+    "NationalHolidayKind",
     "OrgUnit",
     "OrgUnitKind",
     "Position",

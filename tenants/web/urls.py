@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from tenants.web.views import agencies, audit, auth, home, jobs, members, org, tokens
+from tenants.web.views import agencies, audit, auth, calendar, home, jobs, members, org, tokens
 
 A = "a/<slug:agency>/"
 
@@ -20,6 +20,12 @@ urlpatterns = [
     path(A + "org/positions/<int:position_id>/", org.position_detail, name="position-detail"),
     path(A + "members/", members.members, name="members"),
     path(A + "members/<int:membership_id>/", members.member_detail, name="member-detail"),
+    path(A + "calendar/", calendar.calendar, name="calendar"),
+    path(A + "calendar/holidays/<int:holiday_id>/remove/", calendar.calendar_holiday_remove, name="calendar-holiday-remove"),
+    path(A + "calendar/national/", calendar.calendar_national, name="calendar-national"),
+    path(A + "calendar/national/fill/", calendar.calendar_national_fill, name="calendar-national-fill"),
+    path(A + "calendar/national/<int:holiday_id>/remove/", calendar.calendar_national_remove,
+         name="calendar-national-remove"),
     path(A + "audit/", audit.audit_log, name="audit-log"),
     path(A + "jobs/", jobs.jobs, name="jobs"),
     path(A + "jobs/diagnostics/", jobs.jobs_diagnostics, name="jobs-diagnostics"),

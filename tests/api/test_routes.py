@@ -22,6 +22,9 @@ READS = [
     ("tokens/", "a_officer", None),
     ("audit/events/", "a_agency_admin", "a_central_clerk"),
     ("jobs/", "a_agency_admin", "a_head"),
+    ("calendar/", "a_officer", None),
+    ("calendar/holidays/", "a_secret_registrar", None),
+    ("calendar/national/", "a_unit_clerk", None),
 ]
 
 

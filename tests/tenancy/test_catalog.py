@@ -23,6 +23,7 @@ NON_TENANT_TABLES: dict[str, str] = {
     "tenants_user_user_permissions": "Django per-user model permissions: global, not tenant data",
     "tenants_systemauditevent": "system audit chain: events before any agency is chosen (append-only)",
     "tenants_systemchainhead": "head of the system audit chain",
+    "tenants_nationalholiday": "national holidays: the same public calendar for every agency (system admins write)",
     "auth_group": "Django auth groups: global, unused for tenant access",
     "auth_group_permissions": "Django auth group permissions: global",
     "auth_permission": "Django model permission catalogue (read-only for the app role)",

@@ -63,3 +63,53 @@ def test_detail_page_with_bs_id_is_not_found_with_an_unscoped_query(world, unsco
     assert own.status_code == 200
     assert foreign.status_code == random_.status_code == 404
     assert world.obj("b", "orgunit").name_th not in foreign.content.decode()
+
+
+# --- the calendar's agency days (tenants.selectors_calendar) ----------------------------------------------
+def _unscoped_days(*, tenant_id: int, start, end):  # type: ignore[no-untyped-def]
+    from tenants.models import AgencyHoliday
+
+    return AgencyHoliday.objects.dangerously_unscoped().order_by("date")
+
+
+def _unscoped_day_get(*, tenant_id: int, holiday_id: int):  # type: ignore[no-untyped-def]
+    from tenants.models import AgencyHoliday
+
+    h = AgencyHoliday.objects.dangerously_unscoped().filter(pk=holiday_id).first()
+    if h is None:
+        raise NotFoundInTenant()
+    return h
+
+
+@pytest.fixture
+def unscoped_days(monkeypatch):  # type: ignore[no-untyped-def]
+    from tenants import selectors_calendar
+
+    monkeypatch.setattr(selectors_calendar, "agency_holidays_in", _unscoped_days)
+    monkeypatch.setattr(selectors_calendar, "agency_holiday_get", _unscoped_day_get)
+
+
+def test_calendar_control_the_patched_query_is_really_unscoped(world, unscoped_days):
+    from tenants import selectors_calendar
+
+    day_b = world.obj("b", "agencyholiday")
+    with dangerously_read_all_tenants([world.a.id, world.b.id]):
+        seen = {h.tenant_id for h in selectors_calendar.agency_holidays_in(tenant_id=world.a.id, start=None, end=None)}
+        got = selectors_calendar.agency_holiday_get(tenant_id=world.a.id, holiday_id=day_b.pk)
+    assert seen >= {world.a.id, world.b.id} and got.tenant_id == world.b.id
+
+
+def test_calendar_shows_only_a_and_bs_day_is_not_found_with_an_unscoped_query(world, unscoped_days):
+    from eoffice.common.thaidate import be_year
+
+    day_a, day_b = world.obj("a", "agencyholiday"), world.obj("b", "agencyholiday")
+    c = make_client(world.user("a"))
+    page = c.get(f"/a/{world.a.slug}/calendar/?year={be_year(day_b.date)}")
+    assert page.status_code == 200
+    assert day_b.name_th not in page.content.decode()
+    page = c.get(f"/a/{world.a.slug}/calendar/?year={be_year(day_a.date)}")
+    assert day_a.name_th in page.content.decode()
+    api = c.get(f"/api/v1/a/{world.a.slug}/calendar/holidays/{day_b.pk}/")
+    random_ = c.get(f"/api/v1/a/{world.a.slug}/calendar/holidays/{world.random('agencyholiday')}/")
+    assert api.status_code == random_.status_code == 404
+    assert day_b.name_th not in api.content.decode()

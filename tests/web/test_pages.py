@@ -35,6 +35,8 @@ PAGES = [
     ("jobs/", "a_agency_admin", "ส่งงานตรวจระบบ", "a_central_clerk"),
     ("jobs/{job}/status/", "a_agency_admin", "สถานะ:", "a_officer"),
     ("tokens/", "a_officer", "สร้างโทเค็นใหม่", None),
+    ("calendar/", "a_officer", "ปฏิทินวันทำการ", None),
+    ("calendar/", "a_agency_admin", "เพิ่มวันของหน่วยงาน", None),
 ]
 
 
