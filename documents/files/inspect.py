@@ -34,6 +34,7 @@ from django.conf import settings
 from PIL import Image
 
 from documents.files.errors import FileRejected
+from documents.files.images import strict_image_decoding
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -475,12 +476,13 @@ def _image(data: bytes, mime: str) -> Inspection:
         except EOFError:
             pass
     try:  # structure and checksums, without decoding the pixels
-        with Image.open(io.BytesIO(data), formats=[PILLOW_FORMATS[mime]]) as again:
-            again.verify()
-        if mime == JPEG:  # verify() reads no JPEG scan data: decode it at 1/8 scale (DCT scaling) to find
-            with Image.open(io.BytesIO(data), formats=["JPEG"]) as scan:  # a cut-off scan ("truncated")
-                scan.draft("L", (max(1, width // 8), max(1, height // 8)))
-                scan.load()
+        with strict_image_decoding():  # (a process that imported WeasyPrint would accept cut-off images)
+            with Image.open(io.BytesIO(data), formats=[PILLOW_FORMATS[mime]]) as again:
+                again.verify()
+            if mime == JPEG:  # verify() reads no JPEG scan data: decode it at 1/8 scale (DCT scaling) to find
+                with Image.open(io.BytesIO(data), formats=["JPEG"]) as scan:  # a cut-off scan ("truncated")
+                    scan.draft("L", (max(1, width // 8), max(1, height // 8)))
+                    scan.load()
     except Exception:
         raise _malformed(name_th, name_en) from None
     flags: dict[str, Any] = {"width": width, "height": height}

@@ -21,8 +21,7 @@ import io
 import threading
 import unicodedata
 import zlib
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,8 +31,9 @@ from zoneinfo import ZoneInfo
 import fontpkg_sarabun
 import pikepdf
 from django.template.loader import render_to_string
-from PIL import Image, ImageFile, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
+from documents.files.images import strict_image_decoding
 from documents.registry.errors import RegistryError
 from eoffice.common.thaidate import BE_OFFSET, THAI_MONTHS_SHORT, to_thai_digits
 
@@ -153,6 +153,13 @@ _patch_lock = threading.Lock()
 _actual_text_installed = False
 
 
+# Every FontConfiguration ever made stays referenced until the process ends. Each writes its @font-face
+# files into its own temp folder and deletes the folder when it is collected, but fontconfig's cache is
+# process-wide and may hand one configuration's font file to another thread's: a thread that rendered and
+# exited would otherwise take the files from under everyone else (FileNotFoundError in later PDFs).
+_all_font_configs: list = []  # type: ignore[type-arg]
+
+
 def _font_config():  # type: ignore[no-untyped-def]
     """One WeasyPrint FontConfiguration per thread: the Sarabun faces are loaded once, not per PDF."""
     config = getattr(_local_state, "font_config", None)
@@ -160,6 +167,8 @@ def _font_config():  # type: ignore[no-untyped-def]
         from weasyprint.text.fonts import FontConfiguration
 
         config = _local_state.font_config = FontConfiguration()
+        with _patch_lock:
+            _all_font_configs.append(config)
     return config
 
 
@@ -458,25 +467,8 @@ def image_to_pdf(data: bytes, content_type: str) -> bytes:
             "Only JPEG, PNG or TIFF images can be converted to PDF.",
             code="image_type_unsupported",
         )
-    with _strict_image_decoding():
+    with strict_image_decoding():
         return _image_to_pdf(bytes(data), expected)
-
-
-_strict_lock = threading.Lock()
-
-
-@contextmanager
-def _strict_image_decoding() -> Iterator[None]:
-    """Pillow refuses truncated images while we convert. WeasyPrint sets the process-wide
-    ``ImageFile.LOAD_TRUNCATED_IMAGES = True`` when imported (it pads a cut-off image with grey);
-    a received letter cut off in transit must be refused, not silently completed."""
-    with _strict_lock:
-        previous = ImageFile.LOAD_TRUNCATED_IMAGES
-        ImageFile.LOAD_TRUNCATED_IMAGES = False
-        try:
-            yield
-        finally:
-            ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def _image_to_pdf(data: bytes, expected: str) -> bytes:

@@ -578,3 +578,15 @@ def test_the_beat_queues_one_sweep_per_agency_per_day(in_tenant):
     for agency_id in active:
         with in_tenant(agency_id):
             assert Job.objects.filter(tenant_id=agency_id, kind=SWEEP_JOB_KIND).count() == 1
+
+
+def test_a_cut_off_jpeg_is_refused_even_after_weasyprint_was_imported(file_root):
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES process-wide on import; the file checks must not
+    depend on whether this process has rendered a PDF before."""
+    import weasyprint.images  # noqa: F401  (the import is the point)
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    whole = F.noisy_jpeg()
+    assert rejected(whole[: len(whole) // 2], "ตัดท้าย.jpg").reason == "malformed"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # put back as it was
