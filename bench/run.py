@@ -2,6 +2,7 @@
 
     python bench/run.py [--smoke] [name ...]        names: audit_append scoped_request job_enqueue
                                                     registry_throughput registry_latency registry_book_page
+                                                    handling_inbox handling_endorse
 
 Runs as the app role (``DATABASE_URL``) on committed data it creates itself (a fresh agency, a user
 and a membership). ``--smoke`` uses tiny sizes (a few seconds in all) and only checks that nothing
@@ -314,6 +315,9 @@ BENCHES: dict[str, tuple[Callable[[Fixture, int], Result], int, int]] = {
     "registry_throughput": (_registry("registry_throughput"), 20, 1),
     "registry_latency": (_registry("registry_latency"), 1500, 20),
     "registry_book_page": (_registry("registry_book_page"), 200, 5),
+    # handling (issue 4): samples per inbox measurement / endorsements per phase at 20/s
+    "handling_inbox": (_registry("handling_inbox"), 200, 5),
+    "handling_endorse": (_registry("handling_endorse"), 600, 10),
 }
 
 

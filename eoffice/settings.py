@@ -237,6 +237,12 @@ from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 EOFFICE_FILE_MAX_BYTES = env.int("EOFFICE_FILE_MAX_BYTES", default=50 * 1024 * 1024)
 # Files uploaded ahead of a registration that never came: destroyed (key and ciphertext) after this long.
 EOFFICE_UPLOAD_KEEP_HOURS = env.int("EOFFICE_UPLOAD_KEEP_HOURS", default=72)
+# Handling (docs/handling.md): working days an assigned officer gets, by urgency (DGA codes ปกติ 001 … ด่วนที่สุด 004),
+# "001:10,002:5,003:3,004:1" by default; a letter's ด่วนภายใน deadline brings the date forward.
+EOFFICE_DUE_WORKING_DAYS = {
+    code: int(days) for code, days in (
+        pair.split(":") for pair in env("EOFFICE_DUE_WORKING_DAYS", default="001:10,002:5,003:3,004:1").split(",") if pair)
+}
 # Master keys wrapping each file's data key: "id:base64(32 random bytes)", comma-separated, current first.
 EOFFICE_FILE_MASTER_KEYS = env.list("EOFFICE_FILE_MASTER_KEYS", default=[])
 # Development/tests only: without master keys, derive one from SECRET_KEY (documents/files/crypto.py).
@@ -308,6 +314,13 @@ SPECTACULAR_SETTINGS = {
         "LetterKindEnum": "documents.models.letters.LetterKind",
         "OrgUnitKindEnum": "tenants.models.people.OrgUnitKind",
         "AgencyKindEnum": "tenants.models.agency.AgencyKind",
+        "PurposeEnum": "documents.models.letters.Purpose",
+        "UrgencyEnum": "documents.models.letters.Urgency",
+        "StatusEnum": "documents.models.registry.EntryStatus",
+        "HandlingStateEnum": "documents.models.handling.HandlingState",
+        "HoldingPurposeEnum": "documents.models.handling.HoldingPurpose",
+        "HoldingStatusEnum": "documents.models.handling.HoldingStatus",
+        "HandlingEventKindEnum": "documents.models.handling.EventKind",
     },
 }
 

@@ -147,6 +147,8 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     # registry (issue 3): amendments are append-only; only the owner moves the injectable clock
     "documents_entryamendment": ("SELECT", "INSERT"),
     "documents_clockoverride": ("SELECT",),
+    # handling (issue 4): the timeline is append-only
+    "documents_handlingevent": ("SELECT", "INSERT"),
 }
 
 

@@ -108,6 +108,21 @@ def org_unit_get(*, tenant_id: int, unit_id: int) -> OrgUnit:
     return unit
 
 
+def org_unit_and_below_ids(*, tenant_id: int, unit_id: int) -> list[int]:
+    """The unit and every unit under it (one query; the tree is small)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in OrgUnit.objects.filter(tenant_id=tenant_id).values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    out, todo = [], [unit_id]
+    while todo:
+        u = todo.pop()
+        if u in out:
+            continue
+        out.append(u)
+        todo.extend(children.get(u, []))
+    return out
+
+
 def org_unit_children(*, tenant_id: int, unit_id: int) -> QuerySet[OrgUnit]:
     return org_units_list(tenant_id=tenant_id).filter(parent_id=unit_id)
 

@@ -1,10 +1,12 @@
-"""Registry API routes under ``/api/v1/a/<agency>/registry/``. Names are prefixed ``api-registry-``."""
+"""Registry API routes under ``/api/v1/a/<agency>/registry/`` (names prefixed ``api-registry-``) and the
+handling routes under ``/api/v1/a/<agency>/handling/`` (``api-handling-``)."""
 
 from django.urls import path
 
-from documents.api import mailbox, views
+from documents.api import handling, mailbox, views
 
 A = "a/<slug:agency>/registry/"
+H = "a/<slug:agency>/handling/"
 
 urlpatterns = [
     path(A + "books/", views.BooksApi.as_view(), name="api-registry-books"),
@@ -37,4 +39,23 @@ urlpatterns = [
          name="api-mailbox-message-dismiss"),
     path(A + "mailboxes/", mailbox.MailboxesApi.as_view(), name="api-mailboxes"),
     path(A + "mailboxes/<int:mailbox_id>/fetch/", mailbox.MailboxFetchApi.as_view(), name="api-mailbox-fetch"),
+    path(H + "inbox/", handling.InboxApi.as_view(), name="api-handling-inbox"),
+    path(H + "entries/<int:entry_id>/start/", handling.StartApi.as_view(), name="api-handling-start"),
+    path(H + "letters/<int:handling_id>/", handling.HandlingDetailApi.as_view(), name="api-handling"),
+    path(H + "letters/<int:handling_id>/present/", handling.PresentApi.as_view(), name="api-handling-present"),
+    path(H + "letters/<int:handling_id>/inform/", handling.InformApi.as_view(), name="api-handling-inform"),
+    path(H + "letters/<int:handling_id>/distribute/", handling.DistributeApi.as_view(), name="api-handling-distribute"),
+    path(H + "holdings/endorse-bulk/", handling.EndorseBulkApi.as_view(), name="api-handling-endorse-bulk"),
+    path(H + "holdings/<int:holding_id>/endorse/", handling.EndorseApi.as_view(), name="api-handling-endorse"),
+    path(H + "holdings/<int:holding_id>/acknowledge/", handling.AcknowledgeApi.as_view(),
+         name="api-handling-acknowledge"),
+    path(H + "holdings/<int:holding_id>/unit-register/", handling.UnitRegisterApi.as_view(),
+         name="api-handling-unit-register"),
+    path(H + "holdings/<int:holding_id>/assign/", handling.AssignApi.as_view(), name="api-handling-assign"),
+    path(H + "holdings/<int:holding_id>/return/", handling.ReturnApi.as_view(), name="api-handling-return"),
+    path(H + "holdings/<int:holding_id>/forward/", handling.ForwardApi.as_view(), name="api-handling-forward"),
+    path(H + "holdings/<int:holding_id>/act/", handling.ActApi.as_view(), name="api-handling-act"),
+    path(H + "holdings/<int:holding_id>/close/", handling.CloseApi.as_view(), name="api-handling-close"),
+    path(H + "chains/", handling.ChainsApi.as_view(), name="api-handling-chains"),
+    path(H + "file-categories/", handling.FileCategoriesApi.as_view(), name="api-handling-file-categories"),
 ]

@@ -1,7 +1,20 @@
-"""Letters, registry books and entries, stored files (issue 3)."""
+"""Letters, registry books and entries, stored files (issue 3); handling inside the agency (issue 4)."""
 
 from documents.models.clock import ClockOverride
 from documents.models.files import FileKey, FileRole, FileState, StoredFile
+from documents.models.handling import (
+    EventKind,
+    FileCategory,
+    Handling,
+    HandlingEvent,
+    HandlingState,
+    HolderKind,
+    Holding,
+    HoldingPurpose,
+    HoldingStatus,
+    PresentationChain,
+    PresentationStep,
+)
 from documents.models.letters import (
     Letter,
     LetterKind,
@@ -32,6 +45,8 @@ from documents.models.registry import (
 )
 
 __all__ = [
+    "EventKind", "FileCategory", "Handling", "HandlingEvent", "HandlingState", "HolderKind", "Holding",
+    "HoldingPurpose", "HoldingStatus", "PresentationChain", "PresentationStep",
     "Book", "BookCounter", "BookKind", "Channel", "ClockOverride", "EntryAmendment", "EntryStatus", "FileKey",
     "FileRole", "FileState", "Letter", "LetterKind", "LetterParty", "LetterSubKind", "Mailbox", "MailboxAttachment", "MailboxKind",
     "MailboxMessage", "MailboxMessageState", "PartyRole", "Purpose", "RegistryEntry", "Secrecy", "SecretGrant",

@@ -1,12 +1,16 @@
-"""Registry pages under ``/a/<agency>/registry/``. Names are prefixed ``registry-``."""
+"""Registry pages under ``/a/<agency>/registry/`` (names prefixed ``registry-``) and handling pages under
+``/a/<agency>/handling/`` (``handling-``)."""
 
 from django.urls import path
 
-from documents.web.views import books, entries, mailbox, registry
+from documents.web.views import books, entries, handling, mailbox, registry
 
 R = "a/<slug:agency>/registry/"
 E = R + "entries/<int:entry_id>/"
 M = R + "mailbox/<int:message_id>/"
+H = "a/<slug:agency>/handling/"
+HL = H + "letters/<int:handling_id>/"
+HH = H + "holdings/<int:holding_id>/"
 
 urlpatterns = [
     path(R, registry.registry_home, name="registry-home"),
@@ -31,4 +35,19 @@ urlpatterns = [
     path(M + "dismiss/", mailbox.mailbox_dismiss, name="registry-mailbox-dismiss"),
     path(M + "restore/", mailbox.mailbox_restore, name="registry-mailbox-restore"),
     path(M + "files/<int:file_id>/", mailbox.mailbox_file, name="registry-mailbox-file"),
+    path(H, handling.inbox, name="handling-inbox"),
+    path(H + "endorse-bulk/", handling.endorse_bulk, name="handling-endorse-bulk"),
+    path(E + "note/", handling.note_new, name="handling-note"),
+    path(HL, handling.letter, name="handling-letter"),
+    path(HL + "present/", handling.present, name="handling-present"),
+    path(HL + "inform/", handling.inform, name="handling-inform"),
+    path(HL + "distribute/", handling.distribute, name="handling-distribute"),
+    path(HH + "endorse/", handling.endorse, name="handling-endorse"),
+    path(HH + "acknowledge/", handling.acknowledge, name="handling-acknowledge"),
+    path(HH + "unit-register/", handling.unit_register, name="handling-unit-register"),
+    path(HH + "assign/", handling.assign, name="handling-assign"),
+    path(HH + "return/", handling.return_, name="handling-return"),
+    path(HH + "forward/", handling.forward, name="handling-forward"),
+    path(HH + "act/", handling.act, name="handling-act"),
+    path(HH + "close/", handling.close, name="handling-close"),
 ]

@@ -141,8 +141,11 @@ def pw_browser(browser_server, seeded_objects, chromium_executable):  # type: ig
     pw.stop()
 
 
-def new_context(browser, server, lang: str = "th"):  # type: ignore[no-untyped-def]
-    ctx = browser.new_context(locale="th-TH", viewport={"width": 1280, "height": 900}, base_url=server.url)
+PHONE = {"width": 390, "height": 844}  # a phone-sized viewport (executives endorse on the move)
+
+
+def new_context(browser, server, lang: str = "th", *, viewport: dict | None = None):  # type: ignore[no-untyped-def]
+    ctx = browser.new_context(locale="th-TH", viewport=viewport or {"width": 1280, "height": 900}, base_url=server.url)
     ctx.set_default_timeout(15_000)
     set_lang(ctx, server, lang)
     return ctx

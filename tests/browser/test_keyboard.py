@@ -29,10 +29,11 @@ def assert_focus_visible(info: dict | None, where: str) -> None:
     )
 
 
-def tab_to(page, want: Callable[[dict], bool], what: str, *, shift: bool = False) -> dict:  # type: ignore[no-untyped-def]
+def tab_to(page, want: Callable[[dict], bool], what: str, *, shift: bool = False,  # type: ignore[no-untyped-def]
+           limit: int = MAX_TABS) -> dict:
     """Press Tab until ``want(focused element)``; every stop on the way must show focus."""
     seen = []
-    for _ in range(MAX_TABS):
+    for _ in range(limit):
         page.keyboard.press("Shift+Tab" if shift else "Tab")
         info = focused(page)
         if info is None:
@@ -41,7 +42,7 @@ def tab_to(page, want: Callable[[dict], bool], what: str, *, shift: bool = False
         if want(info):
             return info
         seen.append(info["html"][:80])
-    raise AssertionError(f"{what} not reached with {MAX_TABS} Tab presses on {page.url}; stops:\n" + "\n".join(seen))
+    raise AssertionError(f"{what} not reached with {limit} Tab presses on {page.url}; stops:\n" + "\n".join(seen))
 
 
 def press_and_wait(page, key: str, url_part: str) -> None:  # type: ignore[no-untyped-def]

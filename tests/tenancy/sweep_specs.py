@@ -206,3 +206,14 @@ from tests.tenancy.sweep_specs_registry_web import REGISTRY_WEB_SPECS  # noqa: E
 
 SPECS.update(REGISTRY_API_SPECS)
 SPECS.update(REGISTRY_WEB_SPECS)
+
+# --- handling (issue 4) -----------------------------------------------------------------------------------
+from tests.tenancy.sweep_specs_handling import HANDLING_API_SPECS, HANDLING_WEB_SPECS  # noqa: E402
+
+SPECS.update(HANDLING_API_SPECS)
+SPECS.update(HANDLING_WEB_SPECS)
+
+# --- the working-day calendar (docs/calendar.md) -------------------------------------------------------------
+from tests.tenancy.sweep_specs_calendar import CALENDAR_SPECS  # noqa: E402
+
+SPECS.update(CALENDAR_SPECS)

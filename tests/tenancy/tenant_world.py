@@ -13,6 +13,9 @@ Model keys used by the sweep specs (``World.id(side, key)`` / ``World.random(key
     standing entry's file), outentry (a registered outgoing entry), reservation (a reserved number),
     sealedentry (a sealed secret item at the central desk), secretentry (an opened secret-register entry
     whose grant the all-roles member holds), upload (an uploaded file not yet registered)
+    handling (issue 4): see tests/tenancy/world_handling.py
+    calendar: agencyholiday (an agency's own day off), nationalholiday (global: made fresh by routes that
+    remove one; never a B-side object)
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from tenants.roles import Role
 from tenants.services import org
 from tenants.services.jobs import job_enqueue
 from tenants.services.tokens import api_token_create
+from tests.tenancy.world_handling import HANDLING_MODELS, handling_obj
 
 AGENCY_ROLES = [Role.CENTRAL_CLERK, Role.UNIT_CLERK, Role.OFFICER, Role.HEAD, Role.SECRET_REGISTRAR, Role.AGENCY_ADMIN]
 # Who the sweep acts as by default: one membership holding every agency role.
@@ -95,9 +99,11 @@ class World:
         return side.tokens[who]
 
     def _member(self, side: Side, who: str) -> None:
-        roles = AGENCY_ROLES if who == ALL else [Role(who)]
+        # "system_admin": a member with no granted role whose user is a system administrator (the role
+        # comes from User.is_system_admin, never from a grant).
+        roles = AGENCY_ROLES if who == ALL else [] if who == Role.SYSTEM_ADMIN else [Role(who)]
         user = org.user_create(username=self.name(f"{side.key}-{who}"), password=None, title_th="นาย",
-                               first_name_th="กวาด", last_name_th=who)
+                               first_name_th="กวาด", last_name_th=who, is_system_admin=who == Role.SYSTEM_ADMIN)
         with tenant_scope(side.id):
             unit = self.obj(side.key, "orgunit")
             m = org.membership_create(tenant_id=side.id, actor=None, user=user, unit=unit)
@@ -202,9 +208,39 @@ class World:
                 return job_enqueue(tenant_id=t, kind="diagnostics.noop", args={"sweep": self.run})
             if model == "auditevent":
                 return AuditEvent.objects.filter(tenant_id=t).order_by("-seq").first()
+            if model in ("agencyholiday", "nationalholiday"):
+                return _calendar_obj(self, key, model)
             if model in REGISTRY_MODELS:
                 return _registry_obj(self, key, model)
+            if model in HANDLING_MODELS:
+                return handling_obj(self, key, model)
         raise KeyError(f"World.fresh: unknown model key {model!r}; add it in tests/tenancy/tenant_world.py")
+
+
+def free_weekday(w: World, key: str) -> dt.date:
+    """A Monday-Friday in CE 2100-2156 with no national holiday and no day of the side's agency: the world
+    never collides with earlier runs on the same database (committed rows stay)."""
+    from tenants.models import AgencyHoliday, NationalHoliday
+
+    t = w.side(key).id
+    with tenant_scope(t):
+        for _ in range(200):
+            d = dt.date(2100, 1, 1) + dt.timedelta(days=random.randrange(57 * 365))  # noqa: S311 (not a secret)
+            if d.weekday() >= 5 or NationalHoliday.objects.filter(date=d).exists():
+                continue
+            if not AgencyHoliday.objects.filter(tenant_id=t, date=d).exists():
+                return d
+    raise RuntimeError("no free weekday found for a calendar entry")
+
+
+def _calendar_obj(w: World, key: str, model: str) -> Any:
+    from tenants.services import calendar
+
+    d = free_weekday(w, key)
+    if model == "nationalholiday":
+        return calendar.national_holiday_add(actor=None, date=d, name_th=w.name("วันหยุดราชการ"))
+    return calendar.agency_holiday_add(tenant_id=w.side(key).id, actor=None, date=d, name_th=w.name("วันหยุด"),
+                                       note="sweep")
 
 
 REGISTRY_MODELS = ("book", "inbook", "unitbook", "entry", "storedfile", "outentry", "reservation", "sealedentry",
@@ -322,7 +358,7 @@ def build_world() -> World:
     w = World(agencies["tenant-a"], agencies["tenant-b"], agencies["test-district"])
     for key in ("a", "b"):
         for model in ("orgunit", "position", "membership", "assignment", "rolegrant", "apitoken", "job", "auditevent",
-                      *REGISTRY_MODELS):
+                      "agencyholiday", *REGISTRY_MODELS, *HANDLING_MODELS):
             w.obj(key, model)
         w.user(key)
         w.token(key)

@@ -23,7 +23,7 @@ from tenants.context import TenantScopeMissing, dangerously_read_all_tenants, te
 from tenants.models import Job, Membership, OrgUnit
 from tests.tenancy.conftest import app_connect, catalog_tenant_tables, set_scope
 
-APPEND_ONLY = {"tenants_auditevent", "documents_entryamendment"}
+APPEND_ONLY = {"tenants_auditevent", "documents_entryamendment", "documents_handlingevent"}
 
 
 def _count(cur: psycopg.Cursor, table: str) -> int:

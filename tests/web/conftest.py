@@ -52,3 +52,6 @@ def _compiled_translations():  # type: ignore[no-untyped-def]
     trans_real._translations = {}
     trans_real._default = None
     trans_real._active = __import__("asgiref.local").local.Local()
+
+
+from tests.registry.conftest import actor_of  # noqa: E402, F401  (the handling pages' tests build actors)

@@ -1,7 +1,8 @@
 """Registry demo data for เทศบาลเมืองปากช่อง (after ``load_demo``): a year of incoming and outgoing
 letters, some with a rendered PDF, a unit registration, a reservation and a sealed secret item opened
-by the registrar. Runs as the app role through the registry services; idempotent (skips an agency
-whose incoming book already has entries)."""
+by the registrar; then handling (docs/handling.md): a presentation chain (ปลัดเทศบาล),
+file categories, and letters noted, presented to the ปลัด, distributed to กองช่าง and assigned to the
+officer. Runs as the app role through the services; idempotent (each part skips when already there)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from documents.files.services import file_prepare
-from documents.models import Book, BookKind, RegistryEntry
+from documents.handling import services as handling
+from documents.models import Book, BookKind, Holding, PresentationChain, RegistryEntry
 from documents.registry import services
 from documents.registry.inputs import IncomingInput, OutgoingInput, PartyInput
 from documents.registry.stamp import font_face_css, render_pdf_sarabun_only
 from tenants.context import tenant_scope
-from tenants.models import Agency, Membership, User
+from tenants.models import Agency, Membership, OrgUnit, Position, User
 from tenants.selectors import actor_build
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -36,6 +38,13 @@ INCOMING = [
     ("นางสาวสมศรี ใจดี", "", "ร้องเรียนไฟฟ้าสาธารณะชำรุด ซอยมิตรภาพ 12", "001", "act"),
     ("สำนักงานตรวจเงินแผ่นดินจังหวัดนครราชสีมา", "ที่ ตผ 0050 นม/1022", "ขอเอกสารประกอบการตรวจสอบงบการเงิน", "003", "act"),
     ("ที่ว่าการอำเภอปากช่อง", "ที่ นม 0318/ว 901", "การรับสมัครอาสาสมัครป้องกันภัยฝ่ายพลเรือน", "001", "inform"),
+]
+FILE_CATEGORIES = [
+    ("01", "งานบริหารทั่วไปและสารบรรณ", 10),
+    ("02", "งานการเงินและบัญชี", 10),
+    ("03", "งานโยธาและก่อสร้าง", 10),
+    ("04", "งานป้องกันและบรรเทาสาธารณภัย", 10),
+    ("99", "หนังสือเวียนเพื่อทราบ", 1),
 ]
 OUTGOING = [
     ("ที่ว่าการอำเภอปากช่อง", "รายงานผลการสำรวจข้อมูลผู้สูงอายุ", "external"),
@@ -68,6 +77,10 @@ class Command(BaseCommand):
         if agency is None:
             self.stdout.write("no demo agency; run load_demo first")
             return
+        self._registry(agency)
+        self._handling(agency)
+
+    def _registry(self, agency: Agency) -> None:
         with tenant_scope(agency.pk):
             book = Book.objects.filter(tenant_id=agency.pk, kind=BookKind.CENTRAL_INCOMING).first()
             if book is None or RegistryEntry.objects.filter(book=book).exists():
@@ -114,6 +127,46 @@ class Command(BaseCommand):
             services.reserve_number(tenant_id=agency.pk, actor=clerk, book_id=out_book.pk,
                                     note="หนังสือถึงจังหวัด (รอนายกลงนามบนกระดาษ)", idempotency_key=uuid.uuid4().hex)
         self.stdout.write(f"registry demo: {len(INCOMING)} incoming, {len(OUTGOING)} outgoing, 1 secret, 1 reservation")
+
+    def _handling(self, agency: Agency) -> None:
+        with transaction.atomic(), tenant_scope(agency.pk):
+            if PresentationChain.objects.filter(tenant_id=agency.pk).exists():
+                self.stdout.write("handling demo data already loaded")
+                return
+            admin, clerk, head = (self._actor(agency, u) for u in ("demo.admin", "demo.clerk", "demo.head"))
+            unit_clerk, officer = self._actor(agency, "demo.unitclerk"), self._actor(agency, "demo.officer")
+            posts = Position.objects.filter(tenant_id=agency.pk)
+            palad = posts.get(title_th__startswith="ปลัดเทศบาล")
+            works = OrgUnit.objects.get(tenant_id=agency.pk, name_th="กองช่าง")
+            # the ปลัด orders: no demo login holds the นายก's post, so a letter sent on to it would wait there
+            handling.chain_create(tenant_id=agency.pk, actor=admin, name_th="เสนอปลัดเทศบาล",
+                                  position_ids=[palad.pk], sort_order=10)
+            for code, name, years in FILE_CATEGORIES:
+                handling.file_category_create(tenant_id=agency.pk, actor=admin, code=code, name_th=name,
+                                              retention_years=years)
+            entries = list(RegistryEntry.objects.filter(tenant_id=agency.pk, book__kind=BookKind.CENTRAL_INCOMING,
+                                                        letter__secrecy="001").order_by("number")[:4])
+            made = []
+            for e in entries:
+                made.append(handling.handling_start(
+                    tenant_id=agency.pk, actor=clerk, entry_id=e.pk,
+                    note=handling.NoteInput(summary=f"{e.letter.sender_display} แจ้งเรื่อง{e.letter.subject}",
+                                            facts="ตามระเบียบกระทรวงมหาดไทยที่เกี่ยวข้อง",
+                                            recommendation="เห็นควรมอบกองช่างดำเนินการ")))
+            # one waits at the desk (noted); the others go to the ปลัด; one is ordered, distributed, assigned
+            for h in made[1:]:
+                handling.present(tenant_id=agency.pk, actor=clerk, handling_id=h.pk)
+            if len(made) >= 3:
+                step = Holding.objects.get(handling=made[2], status="open")
+                handling.endorse(tenant_id=agency.pk, actor=head, holding_id=step.pk, phrase="มอบ",
+                                 text="กองช่างดำเนินการ", order_units=[works.pk])
+                (unit,) = handling.distribute(tenant_id=agency.pk, actor=clerk, handling_id=made[2].pk)
+                handling.unit_register(tenant_id=agency.pk, actor=unit_clerk, holding_id=unit.pk,
+                                       idempotency_key=uuid.uuid4().hex)
+                handling.assign(tenant_id=agency.pk, actor=unit_clerk, holding_id=unit.pk,
+                                membership_ids=[officer.membership_id], note="สำรวจและรายงานภายใน 7 วัน",
+                                due_on=dt.datetime.now(BANGKOK).date() + dt.timedelta(days=7))
+        self.stdout.write(f"handling demo: 1 chain, {len(FILE_CATEGORIES)} file categories, {len(made)} letters in hand")
 
     @staticmethod
     def _actor(agency: Agency, username: str):  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from documents.files.services import file_download_response
+from documents.handling import selectors as handling_selectors
 from documents.models import (
     BookKind,
     EntryStatus,
@@ -160,7 +161,12 @@ def _detail(request: HttpRequest, entry: RegistryEntry, *, status: int = 200, **
     else:
         grant_form = None
     preview = _preview(files)
+    handling = handling_selectors.handling_for_entry(actor, tenant_id=tenant.pk, entry_id=entry.pk)
+    can_note = (handling is None and entry.book.kind == BookKind.CENTRAL_INCOMING and open_ and letter is not None
+                and not letter.is_secret and actor.can(Action.REGISTRY_CENTRAL_WRITE))
     ctx = {
+        "handling": handling,
+        "can_note": can_note,
         "entry": entry,
         "letter": letter,
         "parties": list(letter.parties.all()) if letter is not None else [],

@@ -1,0 +1,185 @@
+"""Handling reads: the inbox ("who holds this letter now, since when, passed on by whom with what
+note") and a letter's timeline. Secret letters never enter the handling flow (services refuse them),
+so nothing here can show a secret subject."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from documents.handling.access import Holder, holder_of
+from documents.models import (
+    FileCategory,
+    Handling,
+    HandlingEvent,
+    HolderKind,
+    Holding,
+    HoldingStatus,
+    PresentationChain,
+    PresentationStep,
+)
+from eoffice.common.exceptions import NotFoundInTenant
+from tenants import selectors as tenant_selectors
+from tenants.models import Membership
+from tenants.permissions import Actor
+from tenants.roles import Action, Scope
+
+INBOX_LIMIT = 100
+SORTS = {
+    "received": ("received_at", "id"),
+    "-received": ("-received_at", "-id"),
+    "urgency": ("-handling__letter__urgency", "received_at", "id"),
+    "due": ("due_on", "received_at", "id"),
+}
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    purpose: str = ""  # the letter's purpose: inform / consider / act
+    urgency: str = ""
+    overdue: bool = False
+    subject: str = ""
+    sort: str = "urgency"
+
+
+def _held_q(holder: Holder) -> Q | None:
+    parts = []
+    if holder.desk:
+        parts.append(Q(holder_kind=HolderKind.DESK))
+    if holder.position_ids:
+        parts.append(Q(holder_kind=HolderKind.POSITION, position_id__in=sorted(holder.position_ids)))
+    if holder.unit_id:
+        parts.append(Q(holder_kind=HolderKind.UNIT, unit_id=holder.unit_id))
+    if holder.membership_id:
+        parts.append(Q(holder_kind=HolderKind.MEMBER, membership_id=holder.membership_id))
+    if holder.read_only or not parts:
+        return None
+    q = parts[0]
+    for p in parts[1:]:
+        q |= p
+    return q
+
+
+def inbox(actor: Actor, *, tenant_id: int, filters: InboxFilters | None = None, with_holders: bool = False) -> list[Holding]:
+    """Open holdings the actor holds today (desk, positions held or acted for, their unit, themselves),
+    most urgent first by default; at most ``INBOX_LIMIT`` rows, in a constant number of queries.
+    ``with_holders`` also loads each row's post, unit and person (the API names the holder)."""
+    f = filters or InboxFilters()
+    holder = holder_of(actor, tenant_id=tenant_id)
+    q = _held_q(holder)
+    if q is None:
+        return []
+    qs = (Holding.objects.filter(tenant_id=tenant_id, status=HoldingStatus.OPEN).filter(q)
+          .select_related("handling", "handling__entry", "handling__letter", "passed_by"))
+    if with_holders:
+        qs = qs.select_related("position", "unit", "membership__user")
+    if f.purpose:
+        qs = qs.filter(handling__letter__purpose=f.purpose)
+    if f.urgency:
+        qs = qs.filter(handling__letter__urgency=f.urgency)
+    if f.overdue:
+        qs = qs.filter(due_on__lt=timezone.localdate())
+    if f.subject:
+        qs = qs.filter(handling__letter__subject__icontains=f.subject)
+    rows = list(qs.order_by(*SORTS.get(f.sort, SORTS["urgency"]))[:INBOX_LIMIT])
+    for h in rows:
+        h.days_held = (timezone.now() - h.received_at).days
+        h.days_left = (h.due_on - timezone.localdate()).days if h.due_on else None
+        h.days_over = -h.days_left if h.days_left is not None and h.days_left < 0 else 0
+    return rows
+
+
+def inbox_count(actor: Actor, *, tenant_id: int) -> int:
+    holder = holder_of(actor, tenant_id=tenant_id)
+    q = _held_q(holder)
+    if q is None:
+        return 0
+    return Holding.objects.filter(tenant_id=tenant_id, status=HoldingStatus.OPEN).filter(q).count()
+
+
+def inbox_holding(actor: Actor, *, tenant_id: int, holding_id: int) -> list[Holding]:
+    """The open holding ``holding_id`` if the actor holds it today ([] otherwise, like a missing one)."""
+    q = _held_q(holder_of(actor, tenant_id=tenant_id))
+    if q is None:
+        return []
+    return list(Holding.objects.filter(tenant_id=tenant_id, pk=holding_id, status=HoldingStatus.OPEN).filter(q)
+                .select_related("handling", "handling__letter", "position", "unit"))
+
+
+def _may_read_all(actor: Actor, tenant_id: int) -> bool:
+    return actor.agency_id == tenant_id and actor.widest_scope(Action.REGISTRY_READ) in (
+        Scope.AGENCY, Scope.JURISDICTION, Scope.SYSTEM)
+
+
+def handling_get(actor: Actor, *, tenant_id: int, handling_id: int) -> Handling:
+    """A letter's handling for someone who may see it: agency-wide registry readers (central clerks,
+    heads, the registrar, auditors), or anyone who holds or held it (by post, unit or person)."""
+    handling = (Handling.objects.filter(tenant_id=tenant_id, pk=handling_id)
+                .select_related("entry", "entry__book", "letter", "chain", "file_category").first())
+    if handling is None:
+        raise NotFoundInTenant()
+    if _may_read_all(actor, tenant_id):
+        return handling
+    holder = holder_of(actor, tenant_id=tenant_id)
+    q = _held_q(holder)
+    if q is None or not Holding.objects.filter(tenant_id=tenant_id, handling=handling).filter(q).exists():
+        raise NotFoundInTenant()
+    return handling
+
+
+def handling_for_entry(actor: Actor, *, tenant_id: int, entry_id: int) -> Handling | None:
+    hid = Handling.objects.filter(tenant_id=tenant_id, entry_id=entry_id).values_list("pk", flat=True).first()
+    if hid is None:
+        return None
+    try:
+        return handling_get(actor, tenant_id=tenant_id, handling_id=hid)
+    except NotFoundInTenant:
+        return None
+
+
+def timeline(*, tenant_id: int, handling: Handling) -> QuerySet[HandlingEvent]:
+    return HandlingEvent.objects.filter(tenant_id=tenant_id, handling=handling).order_by("at", "id")
+
+
+def open_holdings(*, tenant_id: int, handling: Handling) -> QuerySet[Holding]:
+    """Who holds it now (the "at a glance" line)."""
+    return (Holding.objects.filter(tenant_id=tenant_id, handling=handling, status=HoldingStatus.OPEN)
+            .select_related("position", "unit", "membership__user", "passed_by").order_by("received_at", "id"))
+
+
+def my_holdings(actor: Actor, *, tenant_id: int, handling: Handling) -> list[Holding]:
+    """The open holdings of this letter the actor may act on now."""
+    holder = holder_of(actor, tenant_id=tenant_id)
+    q = _held_q(holder)
+    if q is None:
+        return []
+    return list(open_holdings(tenant_id=tenant_id, handling=handling).filter(q))
+
+
+def chains_list(*, tenant_id: int) -> list[PresentationChain]:
+    chains = list(PresentationChain.objects.filter(tenant_id=tenant_id))
+    steps: dict[int, list[PresentationStep]] = {}
+    for s in PresentationStep.objects.filter(tenant_id=tenant_id).select_related("position").order_by("order"):
+        steps.setdefault(s.chain_id, []).append(s)
+    for c in chains:
+        c.step_list = steps.get(c.pk, [])
+    return chains
+
+
+def file_categories_list(*, tenant_id: int, active_only: bool = True) -> QuerySet[FileCategory]:
+    qs = FileCategory.objects.filter(tenant_id=tenant_id)
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def assignable_members(*, tenant_id: int, holding: Holding) -> QuerySet[Membership]:
+    """Officers a unit can assign: active members of that unit and the units under it (for a position
+    holding, of the post's unit), or of the whole agency when the post has no unit."""
+    qs = Membership.objects.filter(tenant_id=tenant_id, is_active=True).select_related("user")
+    unit_id = holding.unit_id or (holding.position.unit_id if holding.position_id else None)
+    if unit_id:
+        qs = qs.filter(unit_id__in=tenant_selectors.org_unit_and_below_ids(tenant_id=tenant_id, unit_id=unit_id))
+    return qs.order_by("user__first_name_th", "user__username")
+
+

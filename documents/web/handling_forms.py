@@ -1,0 +1,137 @@
+"""Forms of the handling pages (issue 4): validate input only; the views pass it to one service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from documents.handling import services
+from documents.handling.selectors import SORTS
+from documents.models import Purpose, Urgency
+from documents.web.forms import new_idempotency_key
+from eoffice.common.thaidate import ThaiDateError, parse_thai_date
+from tenants.web.forms import ThaiFirstForm
+
+
+def _multi(label: Any, *, required: bool = False) -> forms.TypedMultipleChoiceField:
+    return forms.TypedMultipleChoiceField(label=label, required=required, coerce=int, choices=[],
+                                          widget=forms.CheckboxSelectMultiple(attrs={"class": "usa-checkbox__input"}))
+
+
+class NoteForm(ThaiFirstForm):
+    """เกษียนหนังสือ: the clerk's three-part note."""
+
+    summary = forms.CharField(label=_("สรุปสาระสำคัญ"), max_length=services.TEXT_MAX,
+                              widget=forms.Textarea(attrs={"rows": 4}))
+    facts = forms.CharField(label=_("ข้อเท็จจริงและระเบียบที่เกี่ยวข้อง"), max_length=services.TEXT_MAX, required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+    recommendation = forms.CharField(label=_("ข้อเสนอ"), max_length=services.TEXT_MAX, required=False,
+                                     widget=forms.Textarea(attrs={"rows": 2}), help_text=_("เช่น เห็นควรมอบกองคลังดำเนินการ"))
+
+
+class PresentForm(ThaiFirstForm):
+    chain = forms.TypedChoiceField(label=_("สายการเสนอ"), coerce=int, required=False, empty_value=None, choices=[],
+                                   help_text=_("ไม่เลือก: ใช้สายการเสนอที่ตรงกับหนังสือนี้"))
+    note = forms.CharField(label=_("ข้อความถึงผู้รับเรื่อง"), max_length=services.NOTE_MAX, required=False)
+
+    def set_chains(self, chains: list) -> None:  # type: ignore[type-arg]
+        self.fields["chain"].choices = [("", _("— ตามหนังสือ —"))] + [(c.pk, c.name_th) for c in chains]
+
+
+class TargetsForm(ThaiFirstForm):
+    """Distribute / send for information: units and positions."""
+
+    units = _multi(_("หน่วยงาน"))
+    positions = _multi(_("ตำแหน่ง"))
+    note = forms.CharField(label=_("ข้อความถึงผู้รับ"), max_length=services.NOTE_MAX, required=False)
+
+    def set_targets(self, units: list, positions: list) -> None:  # type: ignore[type-arg]
+        self.fields["units"].choices = [(u.pk, u.name_th) for u in units]
+        self.fields["positions"].choices = [(p.pk, p.title_th) for p in positions]
+
+
+class EndorseForm(ThaiFirstForm):
+    """เกษียน/สั่งการ: a one-tap phrase (the submit button's value) and/or free text; "มอบ" names units."""
+
+    phrase = forms.CharField(label=_("คำเกษียน"), max_length=100, required=False)
+    text = forms.CharField(label=_("ข้อความเกษียน/สั่งการ"), max_length=services.TEXT_MAX, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    order_units = _multi(_("มอบหน่วยงาน"))
+    final = forms.BooleanField(label=_("สั่งการเลย ไม่ต้องเสนอตำแหน่งถัดไป"), required=False)
+
+    def set_units(self, units: list) -> None:  # type: ignore[type-arg]
+        self.fields["order_units"].choices = [(u.pk, u.name_th) for u in units]
+
+
+class UnitRegisterForm(ThaiFirstForm):
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, min_length=8, max_length=64)
+    note = forms.CharField(label=_("หมายเหตุ"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["idempotency_key"] = new_idempotency_key()
+
+
+class AssignForm(ThaiFirstForm):
+    members = _multi(_("ผู้ปฏิบัติ"), required=True)
+    due_on = forms.CharField(label=_("กำหนดเสร็จ (วัน/เดือน/ปี พ.ศ.)"), required=False, max_length=20,
+                             help_text=_("นับตามวันทำการจากชั้นความเร็วของหนังสือ แก้ได้ เช่น 15/12/2569"))
+    note = forms.CharField(label=_("ข้อความถึงผู้ปฏิบัติ"), max_length=services.NOTE_MAX, required=False)
+
+    def set_members(self, members: list) -> None:  # type: ignore[type-arg]
+        self.fields["members"].choices = [(m.pk, m.user.display_name_th) for m in members]
+
+    def clean_due_on(self):  # type: ignore[no-untyped-def]
+        value = self.cleaned_data["due_on"].strip()
+        if not value:
+            return None
+        try:
+            return parse_thai_date(value)
+        except ThaiDateError as exc:
+            raise forms.ValidationError(exc.message_th) from exc
+
+
+class ReasonForm(ThaiFirstForm):
+    reason = forms.CharField(label=_("เหตุผล"), max_length=services.NOTE_MAX)
+
+
+class ForwardForm(ReasonForm):
+    unit = forms.TypedChoiceField(label=_("ส่งต่อถึงหน่วยงาน"), coerce=int, choices=[])
+
+    def set_units(self, units: list) -> None:  # type: ignore[type-arg]
+        self.fields["unit"].choices = [(u.pk, u.name_th) for u in units]
+
+
+class ActForm(ThaiFirstForm):
+    text = forms.CharField(label=_("การปฏิบัติ"), max_length=services.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CloseForm(ThaiFirstForm):
+    category = forms.TypedChoiceField(label=_("จัดเก็บเข้าหมวด/แฟ้ม"), coerce=int, choices=[])
+    text = forms.CharField(label=_("สรุปผล"), max_length=services.TEXT_MAX, required=False)
+
+    def set_categories(self, categories: list) -> None:  # type: ignore[type-arg]
+        self.fields["category"].choices = [(c.pk, f"{c.code} {c.name_th}") for c in categories]
+
+
+class InboxFilterForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("เพื่อ"), required=False, choices=[("", _("ทั้งหมด")), *Purpose.choices])
+    urgency = forms.ChoiceField(label=_("ชั้นความเร็ว"), required=False, choices=[("", _("ทั้งหมด")), *Urgency.choices])
+    overdue = forms.BooleanField(label=_("เฉพาะที่เกินกำหนด"), required=False)
+    sort = forms.ChoiceField(label=_("เรียงตาม"), required=False, initial="urgency", choices=[
+        ("urgency", _("ความเร่งด่วน")), ("received", _("ได้รับก่อน")), ("-received", _("ได้รับล่าสุด")),
+        ("due", _("กำหนดเสร็จ"))])
+
+    def clean_sort(self):  # type: ignore[no-untyped-def]
+        value = self.cleaned_data.get("sort") or "urgency"
+        return value if value in SORTS else "urgency"
+
+
+class BulkForm(ThaiFirstForm):
+    holdings = forms.TypedMultipleChoiceField(coerce=int, choices=[], label=_("หนังสือเพื่อทราบ"))
+
+    def set_holdings(self, ids: list[int]) -> None:
+        self.fields["holdings"].choices = [(i, str(i)) for i in ids]

@@ -1,0 +1,119 @@
+"""The handling API end to end (issue 4): note -> present -> endorse (order) -> distribute -> unit
+registers -> assign -> act -> close, with the inbox and the timeline; refusals answer in Thai and
+English; XSS payloads in notes and endorsements come back as the same inert text."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.api.conftest import DBS
+
+pytestmark = pytest.mark.django_db(databases=DBS)
+
+XSS = '<script>alert(1)</script><img src=x onerror=alert(2)> {{7*7}} <a href="javascript:alert(3)">x</a>'
+
+
+def _register(api, slug: str, purpose: str = "consider") -> dict:  # type: ignore[no-untyped-def]
+    r = api.post(slug, "registry/incoming/", {"idempotency_key": uuid.uuid4().hex, "subject": "ขอความอนุเคราะห์ข้อมูล",
+                                             "sender": {"name": "อำเภอทดสอบ"}, "purpose": purpose})
+    assert r.status == 201, r.data
+    return r.data
+
+
+def _ids(first_of, tenants):  # type: ignore[no-untyped-def]
+    from tenants.models import Membership, OrgUnit, Position
+
+    a = tenants.a
+    return {
+        "palad": first_of(Position, a, title_th__startswith="ปลัด").pk,
+        "finance": first_of(OrgUnit, a, name_th="กองคลัง").pk,
+        "officer": first_of(Membership, a, user__username="a_officer").pk,
+    }
+
+
+def test_the_whole_path_through_the_api(as_user, tenants, first_of):
+    slug, ids = tenants.a.slug, _ids(first_of, tenants)
+    admin = as_user("a_agency_admin")
+    chain = admin.post(slug, "handling/chains/", {"name_th": "สายเสนอ API", "position_ids": [ids["palad"]]})
+    assert chain.status == 201, chain.data
+    cat = admin.post(slug, "handling/file-categories/", {"code": f"api-{uuid.uuid4().hex[:6]}", "name_th": "แฟ้มงานทั่วไป",
+                                                          "retention_years": 10})
+    assert cat.status == 201, cat.data
+
+    clerk = as_user("a_central_clerk")
+    entry = _register(clerk, slug)
+    h = clerk.post(slug, f"handling/entries/{entry['id']}/start/", {"summary": XSS, "recommendation": "เห็นควรมอบกองคลัง"})
+    assert h.status == 201, h.data
+    assert h.data["state"] == "noted" and h.data["timeline"][0]["text"] == XSS  # stored and returned as typed
+    hid = h.data["id"]
+    again = clerk.post(slug, f"handling/entries/{entry['id']}/start/", {"summary": "อีกครั้ง"})
+    assert again.status == 409 and again.data["error"]["message_th"] and again.data["error"]["message_en"]
+    p = clerk.post(slug, f"handling/letters/{hid}/present/", {"chain_id": chain.data["id"]})
+    assert p.status == 200 and p.data["state"] == "presenting", p.data
+    (step,) = p.data["holders"]
+    assert step["holder"].startswith("ปลัด") and step["passed_note"] == XSS
+
+    head = as_user("a_head")
+    inbox = head.get(slug, "handling/inbox/", {"sort": "received"})
+    assert inbox.status == 200 and any(r["id"] == step["id"] for r in inbox.data)
+    row = next(r for r in inbox.data if r["id"] == step["id"])
+    assert row["number"] == f"{entry['number']}/{entry['year']}" and row["urgency"] == "001"
+    e = head.post(slug, f"handling/holdings/{step['id']}/endorse/",
+                  {"phrase": "มอบ", "text": XSS, "order_units": [ids["finance"]]})
+    assert e.status == 200 and e.data["state"] == "ordered", e.data
+    endorsed = [t for t in e.data["timeline"] if t["kind"] == "endorsed"][0]
+    assert endorsed["text"] == XSS and endorsed["actor_position"].startswith("ปลัด")
+    twice = head.post(slug, f"handling/holdings/{step['id']}/endorse/", {"phrase": "ทราบ"})
+    assert twice.status == 409 and twice.data["error"]["code"] == "already_done"
+
+    clerk = as_user("a_central_clerk")
+    d = clerk.post(slug, f"handling/letters/{hid}/distribute/", {})
+    assert d.status == 200 and d.data["state"] == "distributed", d.data
+    (unit,) = d.data["holders"]
+
+    unit_clerk = as_user("a_unit_clerk")
+    u = unit_clerk.post(slug, f"handling/holdings/{unit['id']}/unit-register/", {"idempotency_key": uuid.uuid4().hex})
+    assert u.status == 200, u.data
+    a = unit_clerk.post(slug, f"handling/holdings/{unit['id']}/assign/",
+                        {"membership_ids": [ids["officer"]], "due_on": "2099-01-31", "note": "ด่วน"})
+    assert a.status == 200, a.data
+    (task,) = a.data["holders"]
+    assert task["due_on"] == "2099-01-31" and task["holder_kind"] == "member"
+
+    officer = as_user("a_officer")
+    assert officer.post(slug, f"handling/holdings/{task['id']}/act/", {"text": "ส่งข้อมูลแล้ว"}).status == 200
+    c = officer.post(slug, f"handling/holdings/{task['id']}/close/", {"file_category_id": cat.data["id"]})
+    assert c.status == 200 and c.data["state"] == "closed", c.data
+    assert [t["kind"] for t in c.data["timeline"]] == [
+        "noted", "presented", "endorsed", "distributed", "unit_registered", "assigned", "acted", "closed"]
+    # the officer can read the letter they held; another officer of another unit cannot
+    assert officer.get(slug, f"handling/letters/{hid}/").status == 200
+
+
+def test_bad_input_is_a_clear_400(as_user, tenants):
+    slug = tenants.a.slug
+    clerk = as_user("a_central_clerk")
+    entry = _register(clerk, slug)
+    r = clerk.post(slug, f"handling/entries/{entry['id']}/start/", {"summary": ""})
+    assert r.status == 400 and r.data["error"]["message_th"]
+    r = clerk.post(slug, f"handling/entries/{entry['id']}/start/", {"summary": "x" * 5000})
+    assert r.status == 400
+    r = clerk.post(slug, "handling/holdings/endorse-bulk/", {"holding_ids": []})
+    assert r.status == 400
+    r = clerk.get(slug, "handling/inbox/", {"sort": "nonsense"})
+    assert r.status == 400
+    r = clerk.post(slug, "handling/letters/99999999999999999999/present/", {})
+    assert r.status == 404
+
+
+def test_roles(as_user, tenants):
+    # (writes first: a refusal is audited on the second connection, whose test transaction then holds
+    # the agency's audit-chain head until the test ends)
+    slug = tenants.a.slug
+    clerk_entry = _register(as_user("a_central_clerk"), slug)
+    r = as_user("a_officer").post(slug, f"handling/entries/{clerk_entry['id']}/start/", {"summary": "ลองดู"})
+    assert r.status == 403 and r.data["error"]["message_en"]
+    assert as_user("a_officer").post(slug, "handling/chains/", {"name_th": "x", "position_ids": [1]}).status in (400, 403)
+    assert as_user("d_auditor").get("test-district", "handling/inbox/").data == []

@@ -1,0 +1,108 @@
+"""The sweep world's handling objects (issue 4), made through the services as the side's all-roles
+member, who holds the world's chain position, is central clerk (the desk) and unit clerk of the world
+unit, so every holding below is theirs to act on.
+
+Model keys: chain, chainposition, filecategory, otherunit, handling (noted, at the desk), informhandling
+(noted, for information), orderedhandling (ordered, at the desk to distribute), presentholding (at the
+chain position), infopresent (at the chain position, a letter for information), informholding (sent
+for information to the unit), unitholding (distributed to the unit), registeredholding (registered
+in the unit's book), task (assigned to the all-roles member)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+HANDLING_MODELS = ("chain", "chainposition", "filecategory", "otherunit", "handling", "informhandling",
+                   "orderedhandling", "presentholding", "infopresent", "informholding", "unitholding",
+                   "registeredholding", "task")
+
+
+def _actor(w, key: str):  # type: ignore[no-untyped-def]
+    from tenants.selectors import actor_build
+
+    side = w.side(key)
+    m = w.membership(key)
+    return actor_build(agency=side.agency, membership=m, user=m.user)
+
+
+def _noted(w, key: str, *, purpose: str = "consider"):  # type: ignore[no-untyped-def]
+    from documents.handling import services
+    from documents.registry import services as registry_services
+    from documents.registry.inputs import IncomingInput, PartyInput
+
+    t, actor = w.side(key).id, _actor(w, key)
+    entry = registry_services.register_incoming(
+        tenant_id=t, actor=actor, idempotency_key=uuid.uuid4().hex,
+        # one subject for all: a page re-shown after a refused probe is titled by it (the sweep compares titles)
+        data=IncomingInput(subject=f"sw{w.run}-เรื่องเสนอ", purpose=purpose, sender=PartyInput(name=w.name("ผู้ส่ง"))),
+    )
+    return services.handling_start(tenant_id=t, actor=actor, entry_id=entry.pk,
+                                   note=services.NoteInput(summary=w.name("สรุป")))
+
+
+def _presented(w, key: str, *, purpose: str = "consider"):  # type: ignore[no-untyped-def]
+    from documents.handling import services
+
+    handling = _noted(w, key, purpose=purpose)
+    return services.present(tenant_id=w.side(key).id, actor=_actor(w, key), handling_id=handling.pk,
+                            chain_id=w.id(key, "chain"))
+
+
+def _unit_holding(w, key: str):  # type: ignore[no-untyped-def]
+    from documents.handling import services
+
+    t, actor = w.side(key).id, _actor(w, key)
+    step = _presented(w, key)
+    handling = services.endorse(tenant_id=t, actor=actor, holding_id=step.pk, phrase="ดำเนินการ",
+                                order_units=[w.id(key, "orgunit")])
+    (holding,) = services.distribute(tenant_id=t, actor=actor, handling_id=handling.pk)
+    return holding
+
+
+def handling_obj(w, key: str, model: str) -> Any:  # type: ignore[no-untyped-def]
+    from documents.handling import services
+    from tenants.services import org
+
+    t, actor = w.side(key).id, _actor(w, key)
+    if model == "chainposition":  # a post the all-roles member holds
+        position = org.position_create(tenant_id=t, actor=None, title_th=w.name("ปลัด"), unit=w.obj(key, "orgunit"),
+                                       is_executive=True)
+        org.position_assign(tenant_id=t, actor=None, position=position, membership=w.membership(key),
+                            starts_on=dt.date(2024, 1, 1))
+        return position
+    if model == "chain":
+        return services.chain_create(tenant_id=t, actor=actor, name_th=w.name("สายเสนอ"),
+                                     position_ids=[w.id(key, "chainposition")], sort_order=900)
+    if model == "filecategory":
+        return services.file_category_create(tenant_id=t, actor=actor, code=w.name("f")[-40:], name_th=w.name("แฟ้ม"),
+                                             retention_years=10)
+    if model == "otherunit":
+        return org.org_unit_create(tenant_id=t, actor=None, name_th=w.name("หน่วยอื่น"), unit_number="8")
+    if model == "handling":
+        return _noted(w, key)
+    if model == "informhandling":
+        return _noted(w, key, purpose="inform")
+    if model == "presentholding":
+        return _presented(w, key)
+    if model == "infopresent":
+        return _presented(w, key, purpose="inform")
+    if model == "orderedhandling":
+        step = _presented(w, key)
+        return services.endorse(tenant_id=t, actor=actor, holding_id=step.pk, phrase="ดำเนินการ",
+                                order_units=[w.id(key, "orgunit")])
+    if model == "informholding":
+        handling = _noted(w, key, purpose="inform")
+        (holding,) = services.send_for_information(tenant_id=t, actor=actor, handling_id=handling.pk,
+                                                   unit_ids=[w.id(key, "orgunit")])
+        return holding
+    if model == "unitholding":
+        return _unit_holding(w, key)
+    w.obj(key, "unitbook")  # the world unit's incoming book
+    holding = _unit_holding(w, key)
+    services.unit_register(tenant_id=t, actor=actor, holding_id=holding.pk)
+    if model == "registeredholding":
+        return holding
+    (task,) = services.assign(tenant_id=t, actor=actor, holding_id=holding.pk, membership_ids=[w.membership(key).pk])
+    return task

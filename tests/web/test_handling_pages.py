@@ -1,0 +1,157 @@
+"""The handling pages through the Django test client (issue 4): the whole path by form posts, the inbox
+columns, one-tap endorsement, bulk ทราบ, refusals shown on the page in Thai and English, and XSS in
+notes and endorsements shown as inert text."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+
+from tests.web.conftest import DBS, body
+
+pytestmark = pytest.mark.django_db(databases=DBS)
+
+A = "/a/tenant-a/"
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def _post(client, path: str, data: dict):  # type: ignore[no-untyped-def]
+    return client.post(path, {**data, "_agency": "tenant-a"})
+
+
+@pytest.fixture
+def setup(tenants, in_tenant, actor_of):  # type: ignore[no-untyped-def]
+    from documents.handling import services
+    from documents.registry import services as registry_services
+    from documents.registry.inputs import IncomingInput, PartyInput
+    from tenants.models import Membership, OrgUnit, Position
+
+    a = tenants.a
+    with in_tenant(a):
+        admin, clerk = actor_of("a_agency_admin", a), actor_of("a_central_clerk", a)
+        palad = Position.objects.get(tenant_id=a.pk, title_th__startswith="ปลัด")
+        chain = services.chain_create(tenant_id=a.pk, actor=admin, name_th="สายเสนอหน้าเว็บ", position_ids=[palad.pk])
+        cat = services.file_category_create(tenant_id=a.pk, actor=admin, code=f"w{uuid.uuid4().hex[:6]}",
+                                            name_th="แฟ้มทดสอบหน้าเว็บ", retention_years=5)
+
+        def letter(purpose: str = "consider", subject: str = "ขอเชิญประชุมคณะกรรมการ"):  # type: ignore[no-untyped-def]
+            with in_tenant(a):
+                return registry_services.register_incoming(
+                    tenant_id=a.pk, actor=clerk, idempotency_key=uuid.uuid4().hex,
+                    data=IncomingInput(subject=subject, purpose=purpose, urgency="003",
+                                       letter_reference="ที่ นม 0017/ว 12", sender=PartyInput(name="จังหวัดนครราชสีมา")))
+
+        return {
+            "chain": chain.pk, "cat": cat.pk, "letter": letter,
+            "finance": OrgUnit.objects.get(tenant_id=a.pk, name_th="กองคลัง").pk,
+            "officer": Membership.objects.get(tenant_id=a.pk, user__username="a_officer").pk,
+        }
+
+
+def _holding_in(html: str, action: str) -> str:
+    m = re.search(rf'action="/a/tenant-a/handling/holdings/(\d+)/{action}/"', html)
+    assert m, f"no {action} form on the page"
+    return m.group(1)
+
+
+def test_the_whole_path_in_pages(client, login, setup):
+    entry = setup["letter"]()
+    login("a_central_clerk")
+    r = client.get(f"{A}registry/entries/{entry.pk}/")
+    assert f"{A}registry/entries/{entry.pk}/note/" in body(r)  # the entry page offers the note
+    r = _post(client, f"{A}registry/entries/{entry.pk}/note/", {"summary": XSS, "recommendation": "เห็นควรมอบกองคลัง"})
+    assert r.status_code == 302
+    letter_url = r["Location"]
+    page = body(client.get(letter_url))
+    assert XSS not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page  # inert
+    hid = re.search(r"/letters/(\d+)/", letter_url).group(1)
+    r = _post(client, f"{A}handling/letters/{hid}/present/", {"chain": setup["chain"]})
+    assert r.status_code == 302
+
+    client.logout()
+    login("a_head")
+    inbox = body(client.get(f"{A}handling/?sort=-received"))  # newest first: this letter leads
+    assert "ขอเชิญประชุมคณะกรรมการ" in inbox and "ด่วนมาก" in inbox and "ที่ นม 0017/ว 12" in inbox
+    page = body(client.get(letter_url))
+    holding = _holding_in(page, "endorse")
+    assert 'name="phrase" value="ทราบ"' in page  # one-tap phrases
+    r = _post(client, f"{A}handling/holdings/{holding}/endorse/",
+              {"phrase": "มอบ", "text": XSS, "order_units": [setup["finance"]]})
+    assert r.status_code == 302
+    page = body(client.get(letter_url))
+    assert "สั่งการแล้ว รอแจกจ่าย" in page and "<img src=x" not in page and "ปลัด" in page
+    again = _post(client, f"{A}handling/holdings/{holding}/endorse/", {"phrase": "ทราบ"})
+    assert again.status_code == 404  # no longer the head's to endorse
+
+    client.logout()
+    login("a_central_clerk")
+    r = _post(client, f"{A}handling/letters/{hid}/distribute/", {"units": [setup["finance"]]})
+    assert r.status_code == 302
+
+    client.logout()
+    login("a_unit_clerk")
+    page = body(client.get(letter_url))
+    holding = _holding_in(page, "unit-register")
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
+    assert _post(client, f"{A}handling/holdings/{holding}/unit-register/", {"idempotency_key": key}).status_code == 302
+    r = _post(client, f"{A}handling/holdings/{holding}/assign/", {"members": [setup["officer"]], "due_on": "31/12/2570"})
+    assert r.status_code == 302, body(r)[:3000]
+
+    client.logout()
+    login("a_officer")
+    inbox = body(client.get(f"{A}handling/?sort=-received"))
+    assert "31 ธ.ค. 2570" in inbox or "31 ธันวาคม 2570" in inbox
+    page = body(client.get(letter_url))
+    holding = _holding_in(page, "act")
+    assert _post(client, f"{A}handling/holdings/{holding}/act/", {"text": "ตอบรับการประชุมแล้ว"}).status_code == 302
+    r = _post(client, f"{A}handling/holdings/{holding}/close/", {"category": setup["cat"]})
+    assert r.status_code == 302
+    page = body(client.get(letter_url))
+    assert "ปิดเรื่องแล้ว" in page and "แฟ้มทดสอบหน้าเว็บ" in page
+    for word in ("เกษียนหนังสือ", "เสนอ", "แจกจ่าย", "หน่วยงานรับเรื่อง", "มอบหมายผู้ปฏิบัติ", "บันทึกการปฏิบัติ", "ปิดเรื่อง"):
+        assert word in page
+
+
+def test_refusals_are_shown_on_the_page(client, login, setup):
+    entry = setup["letter"]()
+    login("a_central_clerk")
+    r = _post(client, f"{A}registry/entries/{entry.pk}/note/", {"summary": ""})
+    assert r.status_code == 400 and "usa-alert--error" in body(r)
+    r = _post(client, f"{A}registry/entries/{entry.pk}/note/", {"summary": "สรุป"})
+    letter_url = r["Location"]
+    hid = re.search(r"/letters/(\d+)/", letter_url).group(1)
+    r = _post(client, f"{A}handling/letters/{hid}/distribute/", {"units": [setup["finance"]]})
+    assert r.status_code == 409
+    assert "แจกจ่ายได้เมื่อผู้บริหารสั่งการแล้ว" in body(r) and 'lang="en"' in body(r)
+
+
+def test_bulk_acknowledge_from_the_inbox(client, login, setup, tenants, in_tenant, actor_of):
+    from documents.handling import services
+
+    a = tenants.a
+    clerk = actor_of("a_central_clerk", a)
+    with in_tenant(a):
+        ids = []
+        for i in range(2):
+            h = services.handling_start(tenant_id=a.pk, actor=clerk, note=services.NoteInput(summary="แจ้งเพื่อทราบ"),
+                                        entry_id=setup["letter"]("inform", f"แจ้งเวียนเพื่อทราบ {i}").pk)
+            ids.append(services.present(tenant_id=a.pk, actor=clerk, handling_id=h.pk, chain_id=setup["chain"]).pk)
+    login("a_head")
+    inbox = body(client.get(f"{A}handling/?purpose=inform"))
+    for i in ids:
+        assert f'name="holdings" value="{i}"' in inbox
+    r = _post(client, f"{A}handling/endorse-bulk/", {"holdings": ids})
+    assert r.status_code == 302
+    inbox = body(client.get(f"{A}handling/?purpose=inform"))
+    assert all(f'value="{i}"' not in inbox for i in ids)
+
+
+def test_inbox_filters_refuse_nothing_and_auditor_sees_an_empty_inbox(client, login):
+    login("a_head")
+    assert client.get(f"{A}handling/?sort=nonsense&urgency=999").status_code == 200
+    client.logout()
+    login("d_auditor")
+    r = client.get("/a/test-district/handling/")
+    assert r.status_code == 200 and "ไม่มีหนังสือค้างอยู่ที่ท่าน" in body(r)
