@@ -135,3 +135,29 @@ class BulkForm(ThaiFirstForm):
 
     def set_holdings(self, ids: list[int]) -> None:
         self.fields["holdings"].choices = [(i, str(i)) for i in ids]
+
+
+CHAIN_STEPS = 5  # positions a chain may name on the page (the API takes up to 12)
+
+
+class ChainForm(ThaiFirstForm):
+    """A presentation chain: its name and up to five positions, in order (ลำดับที่ 1 first)."""
+
+    name_th = forms.CharField(label=_("ชื่อสายการเสนอ"), max_length=255, help_text=_("เช่น เสนอปลัดและนายก"))
+
+    def __init__(self, *args: Any, positions: list | None = None, **kwargs: Any) -> None:  # type: ignore[type-arg]
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— ไม่มี —"))] + [(p.pk, p.title_th) for p in positions or []]
+        for i in range(1, CHAIN_STEPS + 1):
+            self.fields[f"step_{i}"] = forms.TypedChoiceField(
+                label=_("ลำดับที่ %(n)d") % {"n": i}, coerce=int, empty_value=None, required=i == 1, choices=choices)
+
+    def position_ids(self) -> list[int]:
+        return [p for i in range(1, CHAIN_STEPS + 1) if (p := self.cleaned_data.get(f"step_{i}"))]
+
+
+class FileCategoryForm(ThaiFirstForm):
+    code = forms.CharField(label=_("เลขหมวด/แฟ้ม"), max_length=40, help_text=_("เช่น 01.02"))
+    name_th = forms.CharField(label=_("ชื่อหมวด/แฟ้ม"), max_length=255)
+    retention_years = forms.IntegerField(label=_("อายุการเก็บ (ปี)"), min_value=0, max_value=100, initial=10,
+                                         help_text=_("0 = เก็บตลอดไป"))

@@ -118,6 +118,7 @@ def _pages(d: dict) -> list[tuple[str, str, str]]:
         ("a_unit_clerk", _letter(d["distributed"]), "distributed to the unit"),
         ("a_unit_clerk", _letter(d["registered"]), "registered in the unit, to assign"),
         ("a_officer", A + "handling/?overdue=on", "an officer's inbox, filtered"),
+        ("a_agency_admin", A + "handling/settings/", "chains and file categories"),
     ]
 
 

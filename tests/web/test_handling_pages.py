@@ -155,3 +155,28 @@ def test_inbox_filters_refuse_nothing_and_auditor_sees_an_empty_inbox(client, lo
     login("d_auditor")
     r = client.get("/a/test-district/handling/")
     assert r.status_code == 200 and "ไม่มีหนังสือค้างอยู่ที่ท่าน" in body(r)
+
+
+def test_the_agency_admin_sets_up_chains_and_file_categories(client, login, tenants, in_tenant):
+    from tenants.models import Position
+
+    with in_tenant(tenants.a):
+        palad = Position.objects.get(tenant_id=tenants.a.pk, title_th__startswith="ปลัด").pk
+        mayor = Position.objects.get(tenant_id=tenants.a.pk, title_th__startswith="นายก").pk
+    login("a_agency_admin")
+    r = client.get(f"{A}handling/settings/")
+    assert r.status_code == 200 and "เพิ่มสายการเสนอ" in body(r)
+    r = _post(client, f"{A}handling/settings/chains/", {"name_th": "เสนอปลัดและนายก", "step_1": palad, "step_2": mayor})
+    assert r.status_code == 302
+    page = body(client.get(f"{A}handling/settings/"))
+    assert "เสนอปลัดและนายก" in page and page.index("ปลัดองค์การบริหารส่วนตำบลเอ") < page.index("นายกองค์การบริหารส่วนตำบลเอ")
+    r = _post(client, f"{A}handling/settings/chains/", {"name_th": "ซ้ำ", "step_1": palad, "step_2": palad})
+    assert r.status_code == 400 and "ตำแหน่งในสายการเสนอซ้ำกัน" in body(r)
+    code = f"77.{uuid.uuid4().hex[:4]}"
+    r = _post(client, f"{A}handling/settings/file-categories/", {"code": code, "name_th": "งานพัสดุ", "retention_years": 10})
+    assert r.status_code == 302 and code in body(client.get(f"{A}handling/settings/"))
+    r = _post(client, f"{A}handling/settings/file-categories/", {"code": code, "name_th": "ซ้ำ", "retention_years": 10})
+    assert r.status_code == 409 and "เลขหมวด/แฟ้มนี้มีอยู่แล้ว" in body(r)
+    client.logout()
+    login("a_central_clerk")
+    assert client.get(f"{A}handling/settings/").status_code == 403

@@ -20,7 +20,7 @@ from documents.models import Handling, HandlingState, HolderKind, Holding, Holdi
 from documents.registry import selectors as registry_selectors
 from documents.web import handling_forms as hf
 from documents.web.views._common import fail_or_status
-from eoffice.common.exceptions import ApplicationError, NotFoundInTenant
+from eoffice.common.exceptions import ApplicationError, NotFoundInTenant, PermissionDeniedInTenant
 from eoffice.common.thaidate import thai_date_numeric
 from tenants import selectors as tenant_selectors
 from tenants.roles import Action
@@ -321,3 +321,52 @@ def close(request: HttpRequest, agency: str, holding_id: int) -> HttpResponse:
     return _holding_action(request, holding_id, form, "close", lambda h, d: services.close(
         tenant_id=_tid(request), actor=request.actor, holding_id=h.pk, file_category_id=d["category"], text=d["text"]),
         _("ปิดเรื่องแล้ว"))
+
+
+# --- settings: presentation chains and file categories (agency admin) -------------------------------------------
+def _settings_page(request: HttpRequest, *, status: int = 200, chain_form: hf.ChainForm | None = None,
+                   category_form: hf.FileCategoryForm | None = None) -> HttpResponse:
+    if not request.actor.can(Action.ORG_MANAGE):
+        raise PermissionDeniedInTenant()
+    tid = _tid(request)
+    return render_page(request, "documents/handling/settings.html", {
+        "chains": selectors.chains_list(tenant_id=tid),
+        "categories": list(selectors.file_categories_list(tenant_id=tid, active_only=False)),
+        "chain_form": chain_form or hf.ChainForm(positions=_positions(request)),
+        "category_form": category_form or hf.FileCategoryForm(),
+    }, status=status)
+
+
+@require_GET
+def settings_page(request: HttpRequest, agency: str) -> HttpResponse:
+    return _settings_page(request)
+
+
+def _save(request: HttpRequest, form: Any, call: Callable[[dict[str, Any]], Any], done: str, name: str) -> HttpResponse:
+    status = 400
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                call(form.cleaned_data)
+        except ApplicationError as exc:
+            status = fail_or_status(exc)
+            form.add_application_error(exc)
+        else:
+            messages.success(request, done)
+            return redirect("handling-settings", agency=request.tenant.slug)
+    return _settings_page(request, status=status, **{name: form})
+
+
+@require_POST
+def chain_create(request: HttpRequest, agency: str) -> HttpResponse:
+    form = hf.ChainForm(request.POST, positions=_positions(request))
+    return _save(request, form, lambda d: services.chain_create(
+        tenant_id=_tid(request), actor=request.actor, name_th=d["name_th"], position_ids=form.position_ids()),
+        _("เพิ่มสายการเสนอแล้ว"), "chain_form")
+
+
+@require_POST
+def category_create(request: HttpRequest, agency: str) -> HttpResponse:
+    form = hf.FileCategoryForm(request.POST)
+    return _save(request, form, lambda d: services.file_category_create(
+        tenant_id=_tid(request), actor=request.actor, **d), _("เพิ่มหมวด/แฟ้มแล้ว"), "category_form")
