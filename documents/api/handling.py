@@ -8,7 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from documents.handling import selectors, services
+from documents.handling import delegations, selectors, services
 from documents.models import (
     EventKind,
     HandlingState,
@@ -439,3 +439,42 @@ class FileCategoriesApi(TenantApi):
         d = _valid(FileCategorySerializer, request)
         category = services.file_category_create(tenant_id=request.tenant.pk, actor=request.actor, **d)
         return Response(FileCategorySerializer(category).data, status=status.HTTP_201_CREATED)
+
+
+class DelegationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    from_position_id = _id()
+    to_position_id = _id()
+    letter_kinds = serializers.ListField(child=serializers.ChoiceField(choices=LetterKind.choices), required=False,
+                                         default=list, help_text="[] = every matter")
+    matters = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    order_reference = serializers.CharField(max_length=255, help_text="คำสั่งมอบอำนาจ เลขที่")
+    order_date = serializers.DateField(help_text="ISO CE date")
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(required=False, allow_null=True, default=None)
+    revoked_at = serializers.DateTimeField(read_only=True)
+    revoked_reason = serializers.CharField(read_only=True)
+
+
+class DelegationsApi(TenantApi):
+    @api_schema(operation_id="handling_delegations", summary="การมอบอำนาจ (ปฏิบัติราชการแทน)", tags=TAGS,
+                responses={200: DelegationSerializer(many=True)}, errors=(401, 403))
+    def get(self, request: Request, agency: str) -> Response:
+        return Response(DelegationSerializer(selectors.delegations_list(tenant_id=request.tenant.pk), many=True).data)
+
+    @api_schema(operation_id="handling_delegations_create", summary="บันทึกคำสั่งมอบอำนาจ (agency admin)", tags=TAGS,
+                request=DelegationSerializer, responses={201: DelegationSerializer}, errors=ACTION_ERRORS)
+    def post(self, request: Request, agency: str) -> Response:
+        d = _valid(DelegationSerializer, request)
+        made = delegations.delegation_create(tenant_id=request.tenant.pk, actor=request.actor, **d)
+        return Response(DelegationSerializer(made).data, status=status.HTTP_201_CREATED)
+
+
+class DelegationRevokeApi(TenantApi):
+    @api_schema(operation_id="handling_delegation_revoke", summary="ยกเลิกการมอบอำนาจ (with a reason)", tags=TAGS,
+                request=ReasonSerializer, responses={200: DelegationSerializer}, errors=ACTION_ERRORS)
+    def post(self, request: Request, agency: str, delegation_id: int) -> Response:
+        d = _valid(ReasonSerializer, request)
+        made = delegations.delegation_revoke(tenant_id=request.tenant.pk, actor=request.actor,
+                                             delegation_id=check_id(delegation_id), reason=d["reason"])
+        return Response(DelegationSerializer(made).data)

@@ -58,4 +58,7 @@ urlpatterns = [
     path(H + "holdings/<int:holding_id>/close/", handling.CloseApi.as_view(), name="api-handling-close"),
     path(H + "chains/", handling.ChainsApi.as_view(), name="api-handling-chains"),
     path(H + "file-categories/", handling.FileCategoriesApi.as_view(), name="api-handling-file-categories"),
+    path(H + "delegations/", handling.DelegationsApi.as_view(), name="api-handling-delegations"),
+    path(H + "delegations/<int:delegation_id>/revoke/", handling.DelegationRevokeApi.as_view(),
+         name="api-handling-delegation-revoke"),
 ]

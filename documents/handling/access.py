@@ -1,17 +1,33 @@
-"""Who holds what today: the positions an actor holds or acts for, the central desk, their unit.
-Routing to a position reaches whoever holds it or acts for it on the day, so this is read per request
-(one query), never stored on the holding."""
+"""Who holds what today: the positions an actor holds or acts for (รักษาราชการแทน), the posts whose powers
+are delegated to one of them (ปฏิบัติราชการแทน, within the delegation's letter kinds), the central desk,
+their unit. Routing to a position reaches whoever holds it, acts for it or holds its delegated powers on
+the day, so this is read per request (two queries), never stored on the holding."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from documents.models import HolderKind, Holding
+from django.db.models import Q
+from django.utils import timezone
+
+from documents.models import Delegation, HolderKind, Holding
 from tenants import selectors as tenant_selectors
 from tenants.models import AssignmentKind
 from tenants.permissions import Actor
 from tenants.roles import Action, Role, Scope
+
+
+@dataclass(frozen=True)
+class Delegated:
+    """A post whose powers reach this actor by a delegation order."""
+
+    from_title: str
+    to_position_id: int
+    letter_kinds: frozenset[str]  # empty: every matter
+
+    def covers(self, kind: str) -> bool:
+        return not self.letter_kinds or kind in self.letter_kinds
 
 
 @dataclass(frozen=True)
@@ -23,6 +39,7 @@ class Holder:
     desk: bool  # a central clerk: holds what sits at the central desk
     unit_id: int | None  # a unit clerk or head of this unit: holds what is routed to the unit
     read_only: bool
+    delegated: dict[int, Delegated] = field(default_factory=dict)  # from-position id -> the grant
 
     def holds(self, holding: Holding) -> bool:
         if self.read_only:
@@ -31,7 +48,10 @@ class Holder:
         if kind == HolderKind.DESK:
             return self.desk
         if kind == HolderKind.POSITION:
-            return holding.position_id in self.position_ids
+            if holding.position_id in self.position_ids:
+                return True
+            grant = self.delegated.get(holding.position_id)
+            return grant is not None and grant.covers(holding.handling.letter.kind)
         if kind == HolderKind.UNIT:
             return self.unit_id is not None and holding.unit_id == self.unit_id
         return self.membership_id is not None and holding.membership_id == self.membership_id
@@ -45,7 +65,23 @@ class Holder:
         title = self.titles.get(position_id, "")
         if position_id in self.acting_position_ids:
             return title, f"รักษาราชการแทน {title}"
+        grant = self.delegated.get(position_id)
+        if grant is not None and position_id not in self.position_ids:  # the delegate signs as their own post
+            return self.titles.get(grant.to_position_id, ""), f"ปฏิบัติราชการแทน {grant.from_title}"
         return title, ""
+
+    def position_q(self) -> Q | None:
+        """Holdings at the posts this actor holds, acts for, or holds delegated powers of (in scope)."""
+        parts = [Q(holder_kind=HolderKind.POSITION, position_id__in=sorted(self.position_ids))] if self.position_ids else []
+        for pos, grant in sorted(self.delegated.items()):
+            q = Q(holder_kind=HolderKind.POSITION, position_id=pos)
+            parts.append(q & Q(handling__letter__kind__in=sorted(grant.letter_kinds)) if grant.letter_kinds else q)
+        if not parts:
+            return None
+        out = parts[0]
+        for p in parts[1:]:
+            out |= p
+        return out
 
 
 def holder_of(actor: Actor, *, tenant_id: int, today: dt.date | None = None) -> Holder:
@@ -54,7 +90,22 @@ def holder_of(actor: Actor, *, tenant_id: int, today: dt.date | None = None) -> 
     holder_ids = {a.position_id for a in held if a.kind != AssignmentKind.ACTING}
     acting_ids = {a.position_id for a in held if a.kind == AssignmentKind.ACTING}
     unit_scope = actor.widest_scope(Action.REGISTRY_UNIT_WRITE) == Scope.UNIT or Role.HEAD in actor.roles
+    held_ids = holder_ids | acting_ids
+    day = today or timezone.localdate()
+    delegated = {}
+    if held_ids:
+        for d in (Delegation.objects.filter(tenant_id=tenant_id, to_position_id__in=sorted(held_ids), revoked_at__isnull=True,
+                                            starts_on__lte=day)
+                  .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day)).select_related("from_position")):
+            if d.from_position_id in held_ids:
+                continue
+            kinds = frozenset(d.letter_kinds or ())
+            before = delegated.get(d.from_position_id)
+            if before is not None:  # two orders for the same post: their scopes add up (empty = every matter)
+                kinds = frozenset() if not kinds or not before.letter_kinds else kinds | before.letter_kinds
+            delegated[d.from_position_id] = Delegated(d.from_position.title_th, d.to_position_id, kinds)
     return Holder(
+        delegated=delegated,
         membership_id=actor.membership_id,
         position_ids=frozenset(holder_ids | acting_ids),
         acting_position_ids=frozenset(acting_ids - holder_ids),

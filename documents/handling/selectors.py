@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from documents.handling.access import Holder, holder_of
 from documents.models import (
+    Delegation,
     FileCategory,
     Handling,
     HandlingEvent,
@@ -48,8 +49,9 @@ def _held_q(holder: Holder) -> Q | None:
     parts = []
     if holder.desk:
         parts.append(Q(holder_kind=HolderKind.DESK))
-    if holder.position_ids:
-        parts.append(Q(holder_kind=HolderKind.POSITION, position_id__in=sorted(holder.position_ids)))
+    posts = holder.position_q()
+    if posts is not None:
+        parts.append(posts)
     if holder.unit_id:
         parts.append(Q(holder_kind=HolderKind.UNIT, unit_id=holder.unit_id))
     if holder.membership_id:
@@ -166,6 +168,10 @@ def chains_list(*, tenant_id: int) -> list[PresentationChain]:
     for c in chains:
         c.step_list = steps.get(c.pk, [])
     return chains
+
+
+def delegations_list(*, tenant_id: int) -> list[Delegation]:
+    return list(Delegation.objects.filter(tenant_id=tenant_id).select_related("from_position", "to_position"))
 
 
 def file_categories_list(*, tenant_id: int, active_only: bool = True) -> QuerySet[FileCategory]:

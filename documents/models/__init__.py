@@ -3,6 +3,7 @@
 from documents.models.clock import ClockOverride
 from documents.models.files import FileKey, FileRole, FileState, StoredFile
 from documents.models.handling import (
+    Delegation,
     EventKind,
     FileCategory,
     Handling,
@@ -45,7 +46,7 @@ from documents.models.registry import (
 )
 
 __all__ = [
-    "EventKind", "FileCategory", "Handling", "HandlingEvent", "HandlingState", "HolderKind", "Holding",
+    "Delegation", "EventKind", "FileCategory", "Handling", "HandlingEvent", "HandlingState", "HolderKind", "Holding",
     "HoldingPurpose", "HoldingStatus", "PresentationChain", "PresentationStep",
     "Book", "BookCounter", "BookKind", "Channel", "ClockOverride", "EntryAmendment", "EntryStatus", "FileKey",
     "FileRole", "FileState", "Letter", "LetterKind", "LetterParty", "LetterSubKind", "Mailbox", "MailboxAttachment", "MailboxKind",

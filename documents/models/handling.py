@@ -195,3 +195,34 @@ class HandlingEvent(TenantOwnedModel):
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["handling", "at"], name="handlingevent_handling_idx")]
+
+
+class Delegation(TenantOwnedModel):
+    """ปฏิบัติราชการแทน: a standing grant of named powers by a delegation order. The holder of ``to_position``
+    acts for ``from_position`` on the matters in scope (letter kinds; [] = every matter) from ``starts_on``
+    until ``ends_on`` or revocation. Different from รักษาราชการแทน (acting for a vacant or absent post, a
+    PositionAssignment of kind "acting"); both are printed on endorsements as such."""
+
+    from_position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="+",
+                                      help_text="ผู้มอบอำนาจ (ตำแหน่ง)")
+    to_position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="+",
+                                    help_text="ผู้รับมอบอำนาจ (ตำแหน่ง)")
+    letter_kinds = models.JSONField(default=list, blank=True, help_text="letter kinds in scope; [] = every matter")
+    matters = models.CharField(max_length=500, blank=True, help_text="เรื่องที่มอบ ตามคำสั่ง")
+    order_reference = models.CharField(max_length=255, help_text="คำสั่งมอบอำนาจ เลขที่")
+    order_date = models.DateField()
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        indexes = [models.Index(fields=["tenant", "to_position"], name="delegation_to_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_position=models.F("to_position")), name="delegation_not_to_self"),
+            models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                                   name="delegation_dates_ordered"),
+        ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.handling import services
 from documents.handling.selectors import SORTS
-from documents.models import Purpose, Urgency
+from documents.models import LetterKind, Purpose, Urgency
 from documents.web.forms import new_idempotency_key
 from eoffice.common.thaidate import ThaiDateError, parse_thai_date
 from tenants.web.forms import ThaiFirstForm
@@ -161,3 +161,47 @@ class FileCategoryForm(ThaiFirstForm):
     name_th = forms.CharField(label=_("ชื่อหมวด/แฟ้ม"), max_length=255)
     retention_years = forms.IntegerField(label=_("อายุการเก็บ (ปี)"), min_value=0, max_value=100, initial=10,
                                          help_text=_("0 = เก็บตลอดไป"))
+
+
+class DelegationForm(ThaiFirstForm):
+    """A delegation order (ปฏิบัติราชการแทน) as issued; dates typed in the Buddhist Era."""
+
+    from_position = forms.TypedChoiceField(label=_("ผู้มอบอำนาจ (ตำแหน่ง)"), coerce=int, choices=[])
+    to_position = forms.TypedChoiceField(label=_("ผู้รับมอบอำนาจ (ตำแหน่ง)"), coerce=int, choices=[])
+    letter_kinds = forms.MultipleChoiceField(label=_("เรื่องที่มอบ (ชนิดหนังสือ; ไม่เลือก = ทุกเรื่อง)"), required=False,
+                                             choices=LetterKind.choices,
+                                             widget=forms.CheckboxSelectMultiple(attrs={"class": "usa-checkbox__input"}))
+    matters = forms.CharField(label=_("รายละเอียดเรื่องที่มอบตามคำสั่ง"), max_length=500, required=False)
+    order_reference = forms.CharField(label=_("คำสั่งมอบอำนาจ เลขที่"), max_length=255,
+                                      help_text=_("เช่น คำสั่งองค์การบริหารส่วนตำบล ที่ 15/2569"))
+    order_date = forms.CharField(label=_("ลงวันที่ (วัน/เดือน/ปี พ.ศ.)"), max_length=20)
+    starts_on = forms.CharField(label=_("มีผลตั้งแต่ (วัน/เดือน/ปี พ.ศ.)"), max_length=20)
+    ends_on = forms.CharField(label=_("ถึง (ไม่กรอก = จนกว่าจะยกเลิก)"), max_length=20, required=False)
+
+    def __init__(self, *args: Any, positions: list | None = None, **kwargs: Any) -> None:  # type: ignore[type-arg]
+        super().__init__(*args, **kwargs)
+        choices = [(p.pk, p.title_th) for p in positions or []]
+        self.fields["from_position"].choices = choices
+        self.fields["to_position"].choices = choices
+
+    def _date(self, name: str, *, required: bool = True):  # type: ignore[no-untyped-def]
+        value = (self.cleaned_data.get(name) or "").strip()
+        if not value and not required:
+            return None
+        try:
+            return parse_thai_date(value)
+        except ThaiDateError as exc:
+            raise forms.ValidationError(exc.message_th) from exc
+
+    def clean_order_date(self):  # type: ignore[no-untyped-def]
+        return self._date("order_date")
+
+    def clean_starts_on(self):  # type: ignore[no-untyped-def]
+        return self._date("starts_on")
+
+    def clean_ends_on(self):  # type: ignore[no-untyped-def]
+        return self._date("ends_on", required=False)
+
+
+class RevokeForm(ThaiFirstForm):
+    reason = forms.CharField(label=_("เหตุผลที่ยกเลิก"), max_length=500)

@@ -117,3 +117,26 @@ def test_roles(as_user, tenants):
     assert r.status == 403 and r.data["error"]["message_en"]
     assert as_user("a_officer").post(slug, "handling/chains/", {"name_th": "x", "position_ids": [1]}).status in (400, 403)
     assert as_user("d_auditor").get("test-district", "handling/inbox/").data == []
+
+
+def test_delegations_through_the_api(as_user, tenants, first_of):
+    from tenants.models import Position
+
+    slug = tenants.a.slug
+    palad = first_of(Position, tenants.a, title_th__startswith="ปลัด").pk
+    mayor = first_of(Position, tenants.a, title_th__startswith="นายก").pk
+    admin = as_user("a_agency_admin")
+    r = admin.post(slug, "handling/delegations/", {"from_position_id": mayor, "to_position_id": palad,
+                                                   "letter_kinds": ["external"], "order_reference": "คำสั่ง ที่ 15/2569",
+                                                   "order_date": "2026-01-05", "starts_on": "2026-01-05"})
+    assert r.status == 201 and r.data["letter_kinds"] == ["external"] and r.data["revoked_at"] is None, r.data
+    did = r.data["id"]
+    assert any(d["id"] == did for d in admin.get(slug, "handling/delegations/").data)
+    bad = admin.post(slug, "handling/delegations/", {"from_position_id": mayor, "to_position_id": mayor,
+                                                     "order_reference": "x", "order_date": "2026-01-05",
+                                                     "starts_on": "2026-01-05"})
+    assert bad.status == 400 and bad.data["error"]["message_th"]
+    r = admin.post(slug, f"handling/delegations/{did}/revoke/", {"reason": "ย้ายตำแหน่ง"})
+    assert r.status == 200 and r.data["revoked_reason"] == "ย้ายตำแหน่ง"
+    again = admin.post(slug, f"handling/delegations/{did}/revoke/", {"reason": "ซ้ำ"})
+    assert again.status == 409

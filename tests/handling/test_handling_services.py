@@ -32,6 +32,11 @@ from tests.handling.conftest import finance, mayor, note, office, palad, registe
 pytestmark = pytest.mark.django_db
 
 
+def _inbox(actor, tenant):  # type: ignore[no-untyped-def]
+    """The actor's inbox, newest first (committed rows from other suites may fill the first 100 by urgency)."""
+    return selectors.inbox(actor, tenant_id=tenant.pk, filters=selectors.InboxFilters(sort="-received"))
+
+
 def _member(tenant, username: str) -> Membership:  # type: ignore[no-untyped-def]
     return Membership.objects.get(tenant_id=tenant.pk, user__username=username)
 
@@ -45,14 +50,14 @@ def test_the_whole_path_from_note_to_close(tenants, actor_of, setup_a):
         entry = register(a, clerk)
         handling = services.handling_start(tenant_id=a.pk, actor=clerk, entry_id=entry.pk, note=note())
         assert handling.state == HandlingState.NOTED
-        assert [h.holder_kind for h in selectors.inbox(clerk, tenant_id=a.pk) if h.handling_id == handling.pk] == ["desk"]
+        assert [h.holder_kind for h in _inbox(clerk, a) if h.handling_id == handling.pk] == ["desk"]
 
         step = services.present(tenant_id=a.pk, actor=clerk, handling_id=handling.pk, chain_id=chain.pk)
         assert step.holder_kind == HolderKind.POSITION and step.position_id == palad(a).pk
-        mine = [h for h in selectors.inbox(head, tenant_id=a.pk) if h.handling_id == handling.pk]
+        mine = [h for h in _inbox(head, a) if h.handling_id == handling.pk]
         assert [h.pk for h in mine] == [step.pk]
         assert mine[0].passed_by_id == clerk.user_id and mine[0].passed_note.startswith("ขอเชิญประชุม")
-        assert not [h for h in selectors.inbox(clerk, tenant_id=a.pk) if h.handling_id == handling.pk]
+        assert not [h for h in _inbox(clerk, a) if h.handling_id == handling.pk]
 
         services.endorse(tenant_id=a.pk, actor=head, holding_id=step.pk, phrase="มอบ", text="กองคลังดำเนินการ",
                          order_units=[finance(a).pk])
@@ -64,9 +69,9 @@ def test_the_whole_path_from_note_to_close(tenants, actor_of, setup_a):
 
         (unit_holding,) = services.distribute(tenant_id=a.pk, actor=clerk, handling_id=handling.pk)
         assert unit_holding.unit_id == finance(a).pk
-        assert [h.pk for h in selectors.inbox(unit_clerk, tenant_id=a.pk) if h.handling_id == handling.pk] == [unit_holding.pk]
+        assert [h.pk for h in _inbox(unit_clerk, a) if h.handling_id == handling.pk] == [unit_holding.pk]
         # an officer of the unit doesn't hold the unit's letters until assigned
-        assert not [h for h in selectors.inbox(officer, tenant_id=a.pk) if h.handling_id == handling.pk]
+        assert not [h for h in _inbox(officer, a) if h.handling_id == handling.pk]
 
         services.unit_register(tenant_id=a.pk, actor=unit_clerk, holding_id=unit_holding.pk, idempotency_key=None)
         unit_holding.refresh_from_db()
@@ -76,7 +81,7 @@ def test_the_whole_path_from_note_to_close(tenants, actor_of, setup_a):
         due = timezone.localdate() + dt.timedelta(days=5)
         (task,) = services.assign(tenant_id=a.pk, actor=unit_clerk, holding_id=unit_holding.pk,
                                   membership_ids=[_member(a, "a_officer").pk], due_on=due, note="ตอบภายในสัปดาห์")
-        rows = [h for h in selectors.inbox(officer, tenant_id=a.pk) if h.handling_id == handling.pk]
+        rows = [h for h in _inbox(officer, a) if h.handling_id == handling.pk]
         assert [h.pk for h in rows] == [task.pk] and rows[0].due_on == due and rows[0].days_left == 5
 
         services.act(tenant_id=a.pk, actor=officer, holding_id=task.pk, text="ทำหนังสือตอบรับแล้ว")
@@ -101,7 +106,7 @@ def test_a_two_step_chain_passes_the_endorsement_on(tenants, actor_of, setup_a):
         first = services.present(tenant_id=a.pk, actor=clerk, handling_id=handling.pk, chain_id=chain.pk)
         services.endorse(tenant_id=a.pk, actor=head, holding_id=first.pk, phrase="เพื่อโปรดพิจารณา",
                          text="เห็นควรอนุมัติ")
-        (second,) = [h for h in selectors.inbox(officer, tenant_id=a.pk) if h.handling_id == handling.pk]
+        (second,) = [h for h in _inbox(officer, a) if h.handling_id == handling.pk]
         assert second.position_id == mayor(a).pk and second.step == 2
         assert second.passed_note == "เพื่อโปรดพิจารณา เห็นควรอนุมัติ"
         services.endorse(tenant_id=a.pk, actor=officer, holding_id=second.pk, phrase="อนุมัติ",
@@ -178,7 +183,7 @@ def test_a_unit_returns_a_letter_to_the_desk(tenants, actor_of, setup_a):
         handling.refresh_from_db()
         assert desk.holder_kind == HolderKind.DESK and handling.state == HandlingState.ORDERED
         assert desk.passed_note == "ไม่ใช่งานของกองคลัง"
-        assert [h.pk for h in selectors.inbox(clerk, tenant_id=a.pk) if h.handling_id == handling.pk] == [desk.pk]
+        assert [h.pk for h in _inbox(clerk, a) if h.handling_id == handling.pk] == [desk.pk]
         (again,) = services.distribute(tenant_id=a.pk, actor=clerk, handling_id=handling.pk, unit_ids=[office(a).pk])
         assert again.unit_id == office(a).pk
         with pytest.raises(NotFoundInTenant):  # สำนักปลัด's letter is not the กองคลัง clerk's to move
@@ -201,7 +206,7 @@ def test_a_unit_forwards_a_letter(tenants, actor_of, setup_a):
         assert nxt.unit_id == office(a).pk and nxt.status == HoldingStatus.OPEN
         unit_holding.refresh_from_db()
         assert unit_holding.status == HoldingStatus.FORWARDED
-        assert not [h for h in selectors.inbox(unit_clerk, tenant_id=a.pk) if h.handling_id == handling.pk]
+        assert not [h for h in _inbox(unit_clerk, a) if h.handling_id == handling.pk]
         event = HandlingEvent.objects.filter(handling=handling).order_by("-id").first()
         assert event.kind == EventKind.FORWARDED and event.details["to"] == ["สำนักปลัด"]
 
@@ -406,3 +411,50 @@ def test_assign_without_a_date_takes_the_default(tenants, actor_of, setup_a):
         (task,) = services.assign(tenant_id=a.pk, actor=unit_clerk, holding_id=unit.pk,
                                   membership_ids=[_member(a, "a_officer").pk])
         assert task.due_on == default_due_on(tenant_id=a.pk, letter=handling.letter) > timezone.localdate()
+
+
+def test_delegated_powers_reach_the_delegate_within_scope_and_period(tenants, actor_of):
+    """ปฏิบัติราชการแทน: the mayor (a post nobody holds today) delegates external letters to the ปลัด; the
+    ปลัด's holder sees and endorses them with the line "ปฏิบัติราชการแทน นายก…", not internal memos; a
+    revoked or expired order reaches nobody."""
+    from documents.handling import delegations
+
+    a = tenants.a
+    clerk, head, admin = actor_of("a_central_clerk", a), actor_of("a_head", a), actor_of("a_agency_admin", a)
+    with tenant_scope(a.pk):
+        chain = services.chain_create(tenant_id=a.pk, actor=admin, name_th="เสนอนายก", position_ids=[mayor(a).pk])
+        d = delegations.delegation_create(
+            tenant_id=a.pk, actor=admin, from_position_id=mayor(a).pk, to_position_id=palad(a).pk,
+            order_reference="คำสั่ง อบต.เอ ที่ 15/2569", order_date=dt.date(2026, 1, 5), starts_on=dt.date(2026, 1, 5),
+            letter_kinds=["external"], matters="หนังสือภายนอกทั่วไป")
+
+        def presented(kind: str):  # type: ignore[no-untyped-def]
+            h = services.handling_start(tenant_id=a.pk, actor=clerk, entry_id=register(a, clerk, kind=kind).pk,
+                                        note=note())
+            return services.present(tenant_id=a.pk, actor=clerk, handling_id=h.pk, chain_id=chain.pk)
+
+        external, memo = presented("external"), presented("internal")
+        mine = {h.pk for h in _inbox(head, a)}
+        assert external.pk in mine and memo.pk not in mine
+        with pytest.raises(NotFoundInTenant):
+            services.endorse(tenant_id=a.pk, actor=head, holding_id=memo.pk, phrase="ทราบ")
+        services.endorse(tenant_id=a.pk, actor=head, holding_id=external.pk, phrase="อนุมัติ", order_units=[office(a).pk])
+        line = HandlingEvent.objects.get(holding=external, kind=EventKind.ENDORSED)
+        assert line.authority_line == f"ปฏิบัติราชการแทน {mayor(a).title_th}"
+        assert line.actor_position == palad(a).title_th
+        with pytest.raises(HandlingError):
+            delegations.delegation_revoke(tenant_id=a.pk, actor=admin, delegation_id=d.pk, reason=" ")
+        delegations.delegation_revoke(tenant_id=a.pk, actor=admin, delegation_id=d.pk, reason="ผู้รับมอบย้าย")
+        another = presented("external")
+        assert another.pk not in {h.pk for h in _inbox(head, a)}
+        with pytest.raises(WrongState):
+            delegations.delegation_revoke(tenant_id=a.pk, actor=admin, delegation_id=d.pk, reason="อีกครั้ง")
+        delegations.delegation_create(
+            tenant_id=a.pk, actor=admin, from_position_id=mayor(a).pk, to_position_id=palad(a).pk,
+            order_reference="คำสั่ง อบต.เอ ที่ 2/2568", order_date=dt.date(2025, 1, 2), starts_on=dt.date(2025, 1, 2),
+            ends_on=dt.date(2025, 12, 31))
+        assert another.pk not in {h.pk for h in _inbox(head, a)}  # expired
+        with pytest.raises(NotAllowed):
+            delegations.delegation_create(
+                tenant_id=a.pk, actor=clerk, from_position_id=mayor(a).pk, to_position_id=palad(a).pk,
+                order_reference="x", order_date=dt.date(2026, 1, 1), starts_on=dt.date(2026, 1, 1))

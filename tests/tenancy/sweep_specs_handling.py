@@ -67,6 +67,14 @@ HANDLING_API_SPECS: dict[str, Spec] = {
                                body=lambda w: {"file_category_id": w.id("a", "filecategory")}),
     "api-handling-chains GET": Spec(),
     "api-handling-chains POST": Spec(body=_chain, ids={"body:position_ids.0": "position"}),
+    "api-handling-delegations GET": Spec(),
+    "api-handling-delegations POST": Spec(
+        ids={"body:from_position_id": "position", "body:to_position_id": "chainposition"},
+        body=lambda w: {"from_position_id": w.id("a", "position"), "to_position_id": w.id("a", "chainposition"),
+                        "order_reference": w.name("คำสั่ง"), "order_date": "2024-01-02", "starts_on": "2024-01-02"}),
+    "api-handling-delegation-revoke": Spec(kwargs=_fresh("delegation", "delegation_id"),
+                                           ids={"path:delegation_id": "delegation"},
+                                           body=lambda w: {"reason": "ยกเลิกคำสั่ง"}),
     "api-handling-file-categories GET": Spec(),
     "api-handling-file-categories POST": Spec(body=_category),
 }
@@ -109,6 +117,13 @@ HANDLING_WEB_SPECS: dict[str, Spec] = {
     "handling-chain-create": Spec(user="agency_admin", ids={"body:step_1": "position"},
                                   body=lambda w: {"name_th": w.name("สายเสนอ"), "step_1": w.id("a", "position")}),
     "handling-category-create": Spec(user="agency_admin", body=lambda w: {**_category(w)}),
+    "handling-delegation-create": Spec(
+        ids={"body:from_position": "position", "body:to_position": "chainposition"},
+        body=lambda w: {"from_position": w.id("a", "position"), "to_position": w.id("a", "chainposition"),
+                        "order_reference": w.name("คำสั่ง"), "order_date": "02/01/2567", "starts_on": "02/01/2567"}),
+    "handling-delegation-revoke": Spec(kwargs=_fresh("delegation", "delegation_id"),
+                                       ids={"path:delegation_id": "delegation"},
+                                       body=lambda w: {"revoke-reason": "ยกเลิกคำสั่ง"}),
     "handling-close": Spec(kwargs=_fresh("task", "holding_id"),
                            ids={"path:holding_id": "task", "body:category": "filecategory"},
                            body=lambda w: {"category": w.id("a", "filecategory")}),

@@ -180,3 +180,35 @@ def test_the_agency_admin_sets_up_chains_and_file_categories(client, login, tena
     client.logout()
     login("a_central_clerk")
     assert client.get(f"{A}handling/settings/").status_code == 403
+
+
+def test_the_agency_admin_records_and_revokes_a_delegation(client, login, tenants, in_tenant):
+    from documents.models import Delegation
+    from tenants.models import Position
+
+    a = tenants.a
+    with in_tenant(a):
+        palad = Position.objects.get(tenant_id=a.pk, title_th__startswith="ปลัด").pk
+        mayor = Position.objects.get(tenant_id=a.pk, title_th__startswith="นายก").pk
+    login("a_agency_admin")
+    r = _post(client, f"{A}handling/settings/delegations/", {
+        "from_position": mayor, "to_position": palad, "letter_kinds": ["external"], "order_reference": "คำสั่ง ที่ 15/2569",
+        "order_date": "05/01/2569", "starts_on": "05/01/2569"})
+    assert r.status_code == 302, body(r)[:2000]
+    with in_tenant(a):
+        d = Delegation.objects.filter(tenant_id=a.pk, order_reference="คำสั่ง ที่ 15/2569").latest("id")
+        assert (d.from_position_id, d.to_position_id, d.letter_kinds) == (mayor, palad, ["external"])
+        assert d.starts_on.isoformat() == "2026-01-05"
+    page = body(client.get(f"{A}handling/settings/"))
+    assert "คำสั่ง ที่ 15/2569" in page and ("5 ม.ค. 2569" in page or "5 มกราคม 2569" in page)
+    r = _post(client, f"{A}handling/settings/delegations/", {
+        "from_position": mayor, "to_position": mayor, "order_reference": "x", "order_date": "05/01/2026",
+        "starts_on": "05/01/2569"})
+    assert r.status_code == 400  # a CE year typed, and a post delegating to itself
+    r = _post(client, f"{A}handling/settings/delegations/{d.pk}/revoke/", {"revoke-reason": "ย้ายตำแหน่ง"})
+    assert r.status_code == 302
+    with in_tenant(a):
+        d.refresh_from_db()
+        assert d.revoked_at is not None and d.revoked_reason == "ย้ายตำแหน่ง"
+    assert client.post(f"{A}handling/settings/delegations/987654321/revoke/",
+                       {"_agency": "tenant-a", "revoke-reason": "x"}).status_code == 404

@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from documents.handling import selectors, services
+from documents.handling import delegations, selectors, services
 from documents.handling.due import default_due_on
 from documents.models import Handling, HandlingState, HolderKind, Holding, HoldingPurpose, Purpose, Urgency
 from documents.registry import selectors as registry_selectors
@@ -325,15 +325,21 @@ def close(request: HttpRequest, agency: str, holding_id: int) -> HttpResponse:
 
 # --- settings: presentation chains and file categories (agency admin) -------------------------------------------
 def _settings_page(request: HttpRequest, *, status: int = 200, chain_form: hf.ChainForm | None = None,
-                   category_form: hf.FileCategoryForm | None = None) -> HttpResponse:
+                   category_form: hf.FileCategoryForm | None = None, delegation_form: hf.DelegationForm | None = None,
+                   revoke: tuple[int, hf.RevokeForm] | None = None) -> HttpResponse:
     if not request.actor.can(Action.ORG_MANAGE):
         raise PermissionDeniedInTenant()
     tid = _tid(request)
+    items = selectors.delegations_list(tenant_id=tid)
+    for d in items:
+        d.revoke_form = revoke[1] if revoke and revoke[0] == d.pk else _revoke_form(d.pk)
     return render_page(request, "documents/handling/settings.html", {
         "chains": selectors.chains_list(tenant_id=tid),
         "categories": list(selectors.file_categories_list(tenant_id=tid, active_only=False)),
+        "delegations": items,
         "chain_form": chain_form or hf.ChainForm(positions=_positions(request)),
         "category_form": category_form or hf.FileCategoryForm(),
+        "delegation_form": delegation_form or hf.DelegationForm(positions=_positions(request)),
     }, status=status)
 
 
@@ -370,3 +376,36 @@ def category_create(request: HttpRequest, agency: str) -> HttpResponse:
     form = hf.FileCategoryForm(request.POST)
     return _save(request, form, lambda d: services.file_category_create(
         tenant_id=_tid(request), actor=request.actor, **d), _("เพิ่มหมวด/แฟ้มแล้ว"), "category_form")
+
+
+@require_POST
+def delegation_create(request: HttpRequest, agency: str) -> HttpResponse:
+    form = hf.DelegationForm(request.POST, positions=_positions(request))
+    return _save(request, form, lambda d: delegations.delegation_create(
+        tenant_id=_tid(request), actor=request.actor, from_position_id=d["from_position"],
+        to_position_id=d["to_position"], letter_kinds=d["letter_kinds"], matters=d["matters"],
+        order_reference=d["order_reference"], order_date=d["order_date"], starts_on=d["starts_on"],
+        ends_on=d["ends_on"]), _("บันทึกการมอบอำนาจแล้ว"), "delegation_form")
+
+
+def _revoke_form(delegation_id: int, data: Any = None) -> hf.RevokeForm:
+    """One revoke form per delegation on the page: the same field name, ids of its own."""
+    return hf.RevokeForm(data, prefix="revoke", auto_id=f"id_revoke{delegation_id}_%s")
+
+
+@require_POST
+def delegation_revoke(request: HttpRequest, agency: str, delegation_id: int) -> HttpResponse:
+    form = _revoke_form(delegation_id, request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                delegations.delegation_revoke(tenant_id=_tid(request), actor=request.actor, delegation_id=delegation_id,
+                                              reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            status = fail_or_status(exc)
+            form.add_application_error(exc)
+        else:
+            messages.success(request, _("ยกเลิกการมอบอำนาจแล้ว"))
+            return redirect("handling-settings", agency=request.tenant.slug)
+    return _settings_page(request, status=status, revoke=(delegation_id, form))
