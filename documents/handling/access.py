@@ -15,7 +15,7 @@ from documents.models import Delegation, HolderKind, Holding
 from tenants import selectors as tenant_selectors
 from tenants.models import AssignmentKind
 from tenants.permissions import Actor
-from tenants.roles import Action, Role, Scope
+from tenants.roles import READ_ONLY_ROLES, Action, Role, Scope
 
 
 @dataclass(frozen=True)
@@ -112,5 +112,6 @@ def holder_of(actor: Actor, *, tenant_id: int, today: dt.date | None = None) -> 
         titles={a.position_id: a.position.title_th for a in held},
         desk=actor.can(Action.REGISTRY_CENTRAL_WRITE),
         unit_id=actor.unit_id if unit_scope else None,
-        read_only=actor.agency_id != tenant_id or not (actor.roles - {Role.AUDITOR}),
+        # auditors only read; a member with no role may still act on what is assigned to them
+        read_only=actor.agency_id != tenant_id or bool(actor.roles) and actor.roles <= READ_ONLY_ROLES,
     )
