@@ -48,7 +48,9 @@ def _post(big: BigBook) -> int:
         return post.pk
 
 
-def big_inbox(big: BigBook, *, log=print) -> BigInbox:  # type: ignore[no-untyped-def]
+def big_inbox(big: BigBook, *, log=print, newest: int | None = None) -> BigInbox:  # type: ignore[no-untyped-def]
+    """``newest``: give handlings to at most that many of the newest entries (the smoke run: a few seconds
+    even where the book already holds a million); default all."""
     post = _post(big)
     t, u, m = big.agency_id, big.user_id, big.membership_id
     started = time.perf_counter()
@@ -64,31 +66,32 @@ def big_inbox(big: BigBook, *, log=print) -> BigInbox:  # type: ignore[no-untype
             cur.execute("SELECT min(id), max(id) FROM documents_registryentry WHERE tenant_id = %s AND book_id = %s",
                         [t, big.book_id])
             lo_id, hi_id = cur.fetchone()
+        if newest is not None and hi_id is not None:
+            lo_id = max(lo_id or 1, hi_id - newest + 1)
         for lo in range(lo_id or 1, (hi_id or 0) + 1, CHUNK):
             hi = lo + CHUNK - 1
             with owner.transaction(), owner.cursor() as cur:
                 scoped(cur)
+                # one statement: each new handling gets its closed holding (no anti-join over a growing table)
                 cur.execute(
-                    """INSERT INTO documents_handling (tenant_id, entry_id, letter_id, state, chain_id, ordered_units,
-                           ordered_positions, file_category_id, created_by_id, created_at, closed_at)
-                       SELECT e.tenant_id, e.id, e.letter_id, 'closed', NULL, '[]', '[]', NULL, %(u)s, e.registered_at,
-                           e.registered_at + interval '3 days'
-                       FROM documents_registryentry e
-                       WHERE e.tenant_id = %(t)s AND e.book_id = %(b)s AND e.id BETWEEN %(lo)s AND %(hi)s
-                         AND e.status <> 'annulled'
-                         AND NOT EXISTS (SELECT 1 FROM documents_handling h WHERE h.entry_id = e.id)""",
-                    {"t": t, "u": u, "b": big.book_id, "lo": lo, "hi": hi})
-                n = cur.rowcount
-                cur.execute(
-                    """INSERT INTO documents_holding (tenant_id, handling_id, holder_kind, position_id, unit_id,
+                    """WITH h AS (
+                           INSERT INTO documents_handling (tenant_id, entry_id, letter_id, state, chain_id, ordered_units,
+                               ordered_positions, file_category_id, created_by_id, created_at, closed_at)
+                           SELECT e.tenant_id, e.id, e.letter_id, 'closed', NULL, '[]', '[]', NULL, %(u)s, e.registered_at,
+                               e.registered_at + interval '3 days'
+                           FROM documents_registryentry e
+                           WHERE e.tenant_id = %(t)s AND e.book_id = %(b)s AND e.id BETWEEN %(lo)s AND %(hi)s
+                             AND e.status <> 'annulled'
+                             AND NOT EXISTS (SELECT 1 FROM documents_handling x WHERE x.entry_id = e.id)
+                           RETURNING id, tenant_id, created_at, closed_at)
+                       INSERT INTO documents_holding (tenant_id, handling_id, holder_kind, position_id, unit_id,
                            membership_id, purpose, status, step, received_at, due_on, passed_by_id, passed_note,
                            parent_id, unit_entry_id, finished_at)
                        SELECT h.tenant_id, h.id, 'member', NULL, NULL, %(m)s, 'act', 'closed', NULL,
                            h.created_at + interval '1 day', NULL, %(u)s, 'มอบดำเนินการ', NULL, NULL, h.closed_at
-                       FROM documents_handling h
-                       WHERE h.tenant_id = %(t)s AND h.entry_id BETWEEN %(lo)s AND %(hi)s
-                         AND NOT EXISTS (SELECT 1 FROM documents_holding x WHERE x.handling_id = h.id)""",
-                    {"t": t, "u": u, "m": m, "lo": lo, "hi": hi})
+                       FROM h""",
+                    {"t": t, "u": u, "m": m, "b": big.book_id, "lo": lo, "hi": hi})
+                n = cur.rowcount
                 if n:
                     log(f"  handling rows for entries {lo:,}..{hi:,}: {n:,}")
                 built += n

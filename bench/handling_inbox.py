@@ -37,7 +37,7 @@ FLOOR_SQL = (
 )
 
 
-def run(*, samples: int, rows: int | None = None) -> RegistryResult:
+def run(*, samples: int, rows: int | None = None, newest: int | None = None) -> RegistryResult:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -49,7 +49,7 @@ def run(*, samples: int, rows: int | None = None) -> RegistryResult:
     from tenants.selectors import actor_build
 
     big = big_book(rows, log=lambda m: print(m, flush=True))
-    box = big_inbox(big, log=lambda m: print(m, flush=True))
+    box = big_inbox(big, log=lambda m: print(m, flush=True), newest=newest)
     agency = Agency.objects.get(pk=big.agency_id)
     user = User.objects.get(pk=big.user_id)
     with tenant_scope(big.agency_id):
@@ -111,8 +111,9 @@ def _web(slug: str, user, samples: int) -> str:  # type: ignore[no-untyped-def]
 
 
 def bench(n: int, *, smoke: bool) -> RegistryResult:
-    """bench/run.py entry: ``n`` = samples. Smoke: reuses the big book if it exists, else 2,000 rows."""
-    return run(samples=n, rows=2000 if smoke else None)
+    """bench/run.py entry: ``n`` = samples. Smoke: reuses the big book if it exists, else 2,000 rows, and
+    gives handlings to its newest 2,000 entries only."""
+    return run(samples=n, rows=2000 if smoke else None, newest=2000 if smoke else None)
 
 
 def main() -> int:
