@@ -115,6 +115,7 @@ def _pages(d: dict) -> list[tuple[str, str, str]]:
         ("a_central_clerk", _letter(d["ordered"]), "ordered, to distribute"),
         ("a_head", A + "handling/", "the executive's inbox"),
         ("a_head", _letter(d["presenting"]), "to endorse"),
+        ("a_head", _letter(d["ordered"]) + "sheet/", "the printable endorsement sheet"),
         ("a_unit_clerk", _letter(d["distributed"]), "distributed to the unit"),
         ("a_unit_clerk", _letter(d["registered"]), "registered in the unit, to assign"),
         ("a_officer", A + "handling/?overdue=on", "an officer's inbox, filtered"),

@@ -89,6 +89,7 @@ HANDLING_WEB_SPECS: dict[str, Spec] = {
     "handling-note POST": Spec(kwargs=_fresh("entry", "entry_id"), ids={"path:entry_id": "entry"},
                                body=lambda w: {"summary": w.name("สรุปเรื่อง")}),
     "handling-letter": Spec(kwargs=_own("handling", "handling_id"), ids=HANDLING),
+    "handling-sheet": Spec(kwargs=_own("handling", "handling_id"), ids=HANDLING),
     "handling-present": Spec(kwargs=_fresh("handling", "handling_id"), ids={**HANDLING, "body:chain": "chain"},
                              body=lambda w: {"chain": w.id("a", "chain")}),
     "handling-inform": Spec(kwargs=_fresh("informhandling", "handling_id"),

@@ -112,6 +112,9 @@ def test_the_whole_path_in_pages(client, login, setup):
     assert "ปิดเรื่องแล้ว" in page and "แฟ้มทดสอบหน้าเว็บ" in page
     for word in ("เกษียนหนังสือ", "เสนอ", "แจกจ่าย", "หน่วยงานรับเรื่อง", "มอบหมายผู้ปฏิบัติ", "บันทึกการปฏิบัติ", "ปิดเรื่อง"):
         assert word in page
+    sheet = body(client.get(letter_url + "sheet/"))  # ใบเกษียน: the note and the order, signed as recorded
+    assert "ใบเกษียนหนังสือ" in sheet and "เห็นควรมอบกองคลัง" in sheet and "ปลัดองค์การบริหารส่วนตำบลเอ" in sheet
+    assert "&lt;script&gt;" in sheet and "<script>alert" not in sheet
 
 
 def test_refusals_are_shown_on_the_page(client, login, setup):

@@ -16,7 +16,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from documents.handling import delegations, selectors, services
 from documents.handling.due import default_due_on
-from documents.models import Handling, HandlingState, HolderKind, Holding, HoldingPurpose, Purpose, Urgency
+from documents.models import (
+    EventKind,
+    Handling,
+    HandlingState,
+    HolderKind,
+    Holding,
+    HoldingPurpose,
+    Purpose,
+    Urgency,
+)
 from documents.registry import selectors as registry_selectors
 from documents.web import handling_forms as hf
 from documents.web.views._common import fail_or_status
@@ -409,3 +418,19 @@ def delegation_revoke(request: HttpRequest, agency: str, delegation_id: int) -> 
             messages.success(request, _("ยกเลิกการมอบอำนาจแล้ว"))
             return redirect("handling-settings", agency=request.tenant.slug)
     return _settings_page(request, status=status, revoke=(delegation_id, form))
+
+
+@require_GET
+def endorsement_sheet(request: HttpRequest, agency: str, handling_id: int) -> HttpResponse:
+    """ใบเกษียน: the letter's note and every endorsement and order, signed as recorded, laid out to print
+    (the browser's print; A4, the menu and buttons hidden)."""
+    handling = _handling(request, handling_id)
+    events = [e for e in selectors.timeline(tenant_id=_tid(request), handling=handling)
+              if e.kind in (EventKind.NOTED, EventKind.ENDORSED, EventKind.ASSIGNED, EventKind.RETURNED,
+                            EventKind.FORWARDED, EventKind.ACTED, EventKind.CLOSED)]
+    first = next((c.step_list[0].position.title_th for c in selectors.chains_list(tenant_id=_tid(request))
+                  if c.pk == handling.chain_id and c.step_list), "")
+    return render_page(request, "documents/handling/sheet.html", {
+        "handling": handling, "entry": handling.entry, "letter": handling.letter, "events": events,
+        "addressee": first,  # the note is addressed to the chain's first post
+    })
