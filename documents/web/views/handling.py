@@ -40,6 +40,19 @@ def _tid(request: HttpRequest) -> int:
     return request.tenant.pk
 
 
+def _attempt(form: Any, call: Callable[[dict[str, Any]], Any]) -> tuple[int | None, Any]:
+    """Validate, then call one service in a savepoint: (None, its result) when it went through, else
+    (the status to answer with, None), the refusal shown on the form in Thai and English."""
+    if not form.is_valid():
+        return 400, None
+    try:
+        with transaction.atomic():
+            return None, call(form.cleaned_data)
+    except ApplicationError as exc:
+        form.add_application_error(exc)
+        return fail_or_status(exc), None
+
+
 # --- the inbox ---------------------------------------------------------------------------------------------
 def _inbox_page(request: HttpRequest, *, status: int = 200, bulk_form: hf.BulkForm | None = None) -> HttpResponse:
     f = hf.InboxFilterForm(request.GET or None)
@@ -71,17 +84,12 @@ def inbox(request: HttpRequest, agency: str) -> HttpResponse:
 def endorse_bulk(request: HttpRequest, agency: str) -> HttpResponse:
     form = hf.BulkForm(request.POST)
     form.set_holdings([int(v) for v in request.POST.getlist("holdings") if v.isdigit() and len(v) < 19])
-    if form.is_valid():
-        try:
-            with transaction.atomic():
-                done = services.endorse_bulk(tenant_id=_tid(request), actor=request.actor,
-                                             holding_ids=form.cleaned_data["holdings"])
-        except ApplicationError as exc:
-            form.add_application_error(exc)
-            return _inbox_page(request, status=fail_or_status(exc), bulk_form=form)
-        messages.success(request, _("ทราบแล้ว %(n)d เรื่อง") % {"n": len(done)})
-        return redirect("handling-inbox", agency=request.tenant.slug)
-    return _inbox_page(request, status=400, bulk_form=form)
+    status, done = _attempt(form, lambda d: services.endorse_bulk(tenant_id=_tid(request), actor=request.actor,
+                                                                 holding_ids=d["holdings"]))
+    if status is not None:
+        return _inbox_page(request, status=status, bulk_form=form)
+    messages.success(request, _("ทราบแล้ว %(n)d เรื่อง") % {"n": len(done)})
+    return redirect("handling-inbox", agency=request.tenant.slug)
 
 
 # --- the clerk's note --------------------------------------------------------------------------------------
@@ -96,18 +104,11 @@ def note_new(request: HttpRequest, agency: str, entry_id: int) -> HttpResponse:
     form = hf.NoteForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    handling = services.handling_start(tenant_id=_tid(request), actor=request.actor, entry_id=entry.pk,
-                                                       note=services.NoteInput(**form.cleaned_data))
-            except ApplicationError as exc:
-                status = fail_or_status(exc)
-                form.add_application_error(exc)
-            else:
-                messages.success(request, _("บันทึกเกษียนแล้ว เสนอหนังสือได้จากหน้านี้"))
-                return redirect("handling-letter", agency=request.tenant.slug, handling_id=handling.pk)
+        status, handling = _attempt(form, lambda d: services.handling_start(
+            tenant_id=_tid(request), actor=request.actor, entry_id=entry.pk, note=services.NoteInput(**d)))
+        if status is None:
+            messages.success(request, _("บันทึกเกษียนแล้ว เสนอหนังสือได้จากหน้านี้"))
+            return redirect("handling-letter", agency=request.tenant.slug, handling_id=handling.pk)
     return render_page(request, "documents/handling/note.html", {"entry": entry, "letter": entry.letter, "form": form},
                        status=status)
 
@@ -204,21 +205,14 @@ def _run(request: HttpRequest, handling: Handling, form: Any, name: str, holding
          call: Callable[[dict[str, Any]], Any], done: str) -> HttpResponse:
     """Validate, call the service in a savepoint, then redirect to the letter (or the inbox when the
     reader no longer sees it); on a refusal show the page again with the form and its message."""
-    status = 400
-    if form.is_valid():
+    status, _result = _attempt(form, call)
+    if status is None:
+        messages.success(request, done)
         try:
-            with transaction.atomic():
-                call(form.cleaned_data)
-        except ApplicationError as exc:
-            status = fail_or_status(exc)
-            form.add_application_error(exc)
-        else:
-            messages.success(request, done)
-            try:
-                selectors.handling_get(request.actor, tenant_id=_tid(request), handling_id=handling.pk)
-            except NotFoundInTenant:
-                return redirect("handling-inbox", agency=request.tenant.slug)
-            return redirect("handling-letter", agency=request.tenant.slug, handling_id=handling.pk)
+            selectors.handling_get(request.actor, tenant_id=_tid(request), handling_id=handling.pk)
+        except NotFoundInTenant:
+            return redirect("handling-inbox", agency=request.tenant.slug)
+        return redirect("handling-letter", agency=request.tenant.slug, handling_id=handling.pk)
     return _letter_page(request, _handling(request, handling.pk), status=status, holding=holding_id, **{name: form})
 
 
@@ -357,19 +351,13 @@ def settings_page(request: HttpRequest, agency: str) -> HttpResponse:
     return _settings_page(request)
 
 
-def _save(request: HttpRequest, form: Any, call: Callable[[dict[str, Any]], Any], done: str, name: str) -> HttpResponse:
-    status = 400
-    if form.is_valid():
-        try:
-            with transaction.atomic():
-                call(form.cleaned_data)
-        except ApplicationError as exc:
-            status = fail_or_status(exc)
-            form.add_application_error(exc)
-        else:
-            messages.success(request, done)
-            return redirect("handling-settings", agency=request.tenant.slug)
-    return _settings_page(request, status=status, **{name: form})
+def _save(request: HttpRequest, form: Any, call: Callable[[dict[str, Any]], Any], done: str, **page: Any) -> HttpResponse:
+    """A settings form: back to the page when it went through, else the page with the form (``page``)."""
+    status, _result = _attempt(form, call)
+    if status is None:
+        messages.success(request, done)
+        return redirect("handling-settings", agency=request.tenant.slug)
+    return _settings_page(request, status=status, **page)
 
 
 @require_POST
@@ -377,14 +365,14 @@ def chain_create(request: HttpRequest, agency: str) -> HttpResponse:
     form = hf.ChainForm(request.POST, positions=_positions(request))
     return _save(request, form, lambda d: services.chain_create(
         tenant_id=_tid(request), actor=request.actor, name_th=d["name_th"], position_ids=form.position_ids()),
-        _("เพิ่มสายการเสนอแล้ว"), "chain_form")
+        _("เพิ่มสายการเสนอแล้ว"), chain_form=form)
 
 
 @require_POST
 def category_create(request: HttpRequest, agency: str) -> HttpResponse:
     form = hf.FileCategoryForm(request.POST)
     return _save(request, form, lambda d: services.file_category_create(
-        tenant_id=_tid(request), actor=request.actor, **d), _("เพิ่มหมวด/แฟ้มแล้ว"), "category_form")
+        tenant_id=_tid(request), actor=request.actor, **d), _("เพิ่มหมวด/แฟ้มแล้ว"), category_form=form)
 
 
 @require_POST
@@ -394,7 +382,7 @@ def delegation_create(request: HttpRequest, agency: str) -> HttpResponse:
         tenant_id=_tid(request), actor=request.actor, from_position_id=d["from_position"],
         to_position_id=d["to_position"], letter_kinds=d["letter_kinds"], matters=d["matters"],
         order_reference=d["order_reference"], order_date=d["order_date"], starts_on=d["starts_on"],
-        ends_on=d["ends_on"]), _("บันทึกการมอบอำนาจแล้ว"), "delegation_form")
+        ends_on=d["ends_on"]), _("บันทึกการมอบอำนาจแล้ว"), delegation_form=form)
 
 
 def _revoke_form(delegation_id: int, data: Any = None) -> hf.RevokeForm:
@@ -405,19 +393,9 @@ def _revoke_form(delegation_id: int, data: Any = None) -> hf.RevokeForm:
 @require_POST
 def delegation_revoke(request: HttpRequest, agency: str, delegation_id: int) -> HttpResponse:
     form = _revoke_form(delegation_id, request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            with transaction.atomic():
-                delegations.delegation_revoke(tenant_id=_tid(request), actor=request.actor, delegation_id=delegation_id,
-                                              reason=form.cleaned_data["reason"])
-        except ApplicationError as exc:
-            status = fail_or_status(exc)
-            form.add_application_error(exc)
-        else:
-            messages.success(request, _("ยกเลิกการมอบอำนาจแล้ว"))
-            return redirect("handling-settings", agency=request.tenant.slug)
-    return _settings_page(request, status=status, revoke=(delegation_id, form))
+    return _save(request, form, lambda d: delegations.delegation_revoke(
+        tenant_id=_tid(request), actor=request.actor, delegation_id=delegation_id, reason=d["reason"]),
+        _("ยกเลิกการมอบอำนาจแล้ว"), revoke=(delegation_id, form))
 
 
 @require_GET
