@@ -11,11 +11,28 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from documents.handling.errors import NotAllowed
 from documents.models import Delegation, HolderKind, Holding
 from tenants import selectors as tenant_selectors
 from tenants.models import AssignmentKind
 from tenants.permissions import Actor
 from tenants.roles import READ_ONLY_ROLES, Action, Role, Scope
+
+
+def require_manage(actor: Actor) -> None:
+    """Handling settings (chains, file categories, delegation orders) are the agency admin's (org.manage)."""
+    if not actor.can(Action.ORG_MANAGE):
+        raise NotAllowed("เฉพาะผู้ดูแลระบบของหน่วยงาน", "Only the agency admin may do this.")
+
+
+def any_of(parts: list[Q]) -> Q | None:
+    """The OR of ``parts`` (None for none)."""
+    if not parts:
+        return None
+    out = parts[0]
+    for p in parts[1:]:
+        out |= p
+    return out
 
 
 @dataclass(frozen=True)
@@ -76,12 +93,7 @@ class Holder:
         for pos, grant in sorted(self.delegated.items()):
             q = Q(holder_kind=HolderKind.POSITION, position_id=pos)
             parts.append(q & Q(handling__letter__kind__in=sorted(grant.letter_kinds)) if grant.letter_kinds else q)
-        if not parts:
-            return None
-        out = parts[0]
-        for p in parts[1:]:
-            out |= p
-        return out
+        return any_of(parts)
 
 
 def holder_of(actor: Actor, *, tenant_id: int, today: dt.date | None = None) -> Holder:

@@ -10,24 +10,19 @@ from collections.abc import Sequence
 
 from django.utils import timezone
 
-from documents.handling.errors import HandlingError, NotAllowed, WrongState
+from documents.handling.access import require_manage
+from documents.handling.errors import HandlingError, WrongState
 from documents.models import Delegation, LetterKind
 from eoffice.common.exceptions import NotFoundInTenant
 from tenants.models import Position
 from tenants.permissions import Actor
-from tenants.roles import Action
 from tenants.services.audit import audit_record
-
-
-def _require_manage(actor: Actor) -> None:
-    if not actor.can(Action.ORG_MANAGE):
-        raise NotAllowed("เฉพาะผู้ดูแลระบบของหน่วยงาน", "Only the agency admin may do this.")
 
 
 def delegation_create(*, tenant_id: int, actor: Actor, from_position_id: int, to_position_id: int,
                       order_reference: str, order_date: dt.date, starts_on: dt.date, ends_on: dt.date | None = None,
                       letter_kinds: Sequence[str] = (), matters: str = "") -> Delegation:
-    _require_manage(actor)
+    require_manage(actor)
     posts = {p.pk: p for p in Position.objects.filter(tenant_id=tenant_id, pk__in=[from_position_id, to_position_id],
                                                       is_active=True)}
     if from_position_id not in posts or to_position_id not in posts:
@@ -57,7 +52,7 @@ def delegation_create(*, tenant_id: int, actor: Actor, from_position_id: int, to
 
 
 def delegation_revoke(*, tenant_id: int, actor: Actor, delegation_id: int, reason: str) -> Delegation:
-    _require_manage(actor)
+    require_manage(actor)
     d = Delegation.objects.select_for_update().filter(tenant_id=tenant_id, pk=delegation_id).first()
     if d is None:
         raise NotFoundInTenant()

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from documents.handling.access import Holder, holder_of
+from documents.handling.access import Holder, any_of, holder_of
 from documents.models import (
     Delegation,
+    EventKind,
     FileCategory,
     Handling,
     HandlingEvent,
@@ -56,12 +57,7 @@ def _held_q(holder: Holder) -> Q | None:
         parts.append(Q(holder_kind=HolderKind.UNIT, unit_id=holder.unit_id))
     if holder.membership_id:
         parts.append(Q(holder_kind=HolderKind.MEMBER, membership_id=holder.membership_id))
-    if holder.read_only or not parts:
-        return None
-    q = parts[0]
-    for p in parts[1:]:
-        q |= p
-    return q
+    return None if holder.read_only else any_of(parts)
 
 
 def inbox(actor: Actor, *, tenant_id: int, filters: InboxFilters | None = None, with_holders: bool = False) -> list[Holding]:
@@ -168,6 +164,17 @@ def chains_list(*, tenant_id: int) -> list[PresentationChain]:
     for c in chains:
         c.step_list = steps.get(c.pk, [])
     return chains
+
+
+SHEET_KINDS = (EventKind.NOTED, EventKind.ENDORSED, EventKind.ASSIGNED, EventKind.RETURNED, EventKind.FORWARDED,
+               EventKind.ACTED, EventKind.CLOSED)
+
+
+def endorsement_sheet(*, tenant_id: int, handling: Handling) -> tuple[str, list[HandlingEvent]]:
+    """ใบเกษียน: (the post the note is addressed to — the chain's first —, the lines that go on the sheet)."""
+    first = (PresentationStep.objects.filter(tenant_id=tenant_id, chain_id=handling.chain_id).order_by("order")
+             .values_list("position__title_th", flat=True).first()) if handling.chain_id else None
+    return first or "", list(timeline(tenant_id=tenant_id, handling=handling).filter(kind__in=SHEET_KINDS))
 
 
 def delegations_list(*, tenant_id: int) -> list[Delegation]:

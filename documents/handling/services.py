@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
-from documents.handling.access import Holder, holder_of
+from documents.handling.access import Holder, holder_of, require_manage
 from documents.handling.due import default_due_on
 from documents.handling.errors import HandlingError, NotAllowed, WrongState
 from documents.models import (
@@ -46,7 +46,6 @@ from documents.registry import services as registry_services
 from eoffice.common.exceptions import NotFoundInTenant
 from tenants.models import Membership, OrgUnit, Position
 from tenants.permissions import Actor
-from tenants.roles import Action
 from tenants.services.audit import audit_record
 
 # One-tap phrases (the words executives write on paper); free text is always allowed beside them.
@@ -297,9 +296,16 @@ def endorse(*, tenant_id: int, actor: Actor, holding_id: int, phrase: str = "", 
     holder = holder_of(actor, tenant_id=tenant_id)
     _not_read_only(holder)
     holding = _locked_holding(tenant_id, holding_id, holder)
-    handling = holding.handling
     if holding.purpose == HoldingPurpose.INFORM:
-        return acknowledge(tenant_id=tenant_id, actor=actor, holding_id=holding.pk, _holding=holding, _holder=holder)
+        return _acknowledge_held(tenant_id, actor, holder, holding)
+    return _endorse_held(tenant_id, actor, holder, holding, phrase=phrase, text=text, order_units=order_units,
+                         order_positions=order_positions, final=final)
+
+
+def _endorse_held(tenant_id: int, actor: Actor, holder: Holder, holding: Holding, *, phrase: str, text: str,
+                  order_units: Sequence[int] = (), order_positions: Sequence[int] = (), final: bool = False) -> Handling:
+    """``endorse`` on a holding already locked and checked to be the actor's."""
+    handling = holding.handling
     if holding.purpose != HoldingPurpose.PRESENT or holding.holder_kind != HolderKind.POSITION:
         raise WrongState("รายการนี้ไม่ได้เสนอเพื่อเกษียน/สั่งการ", "This is not a step for endorsement.")
     phrase = _clean(phrase, 100, field="phrase")
@@ -354,18 +360,20 @@ def endorse_bulk(*, tenant_id: int, actor: Actor, holding_ids: Sequence[int], ph
                              code="not_for_information")
     for holding in holdings:
         if holding.purpose == HoldingPurpose.INFORM:
-            acknowledge(tenant_id=tenant_id, actor=actor, holding_id=holding.pk, _holding=holding, _holder=holder)
+            _acknowledge_held(tenant_id, actor, holder, holding)
         else:
-            endorse(tenant_id=tenant_id, actor=actor, holding_id=holding.pk, phrase=phrase, final=True)
+            _endorse_held(tenant_id, actor, holder, holding, phrase=phrase, text="", final=True)
     return [h.pk for h in holdings]
 
 
-def acknowledge(*, tenant_id: int, actor: Actor, holding_id: int, _holding: Holding | None = None,
-                _holder: Holder | None = None) -> Handling:
+def acknowledge(*, tenant_id: int, actor: Actor, holding_id: int) -> Handling:
     """ทราบ on a letter sent for information to a unit or position."""
-    holder = _holder or holder_of(actor, tenant_id=tenant_id)
+    holder = holder_of(actor, tenant_id=tenant_id)
     _not_read_only(holder)
-    holding = _holding or _locked_holding(tenant_id, holding_id, holder)
+    return _acknowledge_held(tenant_id, actor, holder, _locked_holding(tenant_id, holding_id, holder))
+
+
+def _acknowledge_held(tenant_id: int, actor: Actor, holder: Holder, holding: Holding) -> Handling:
     if holding.purpose != HoldingPurpose.INFORM:
         raise WrongState("รายการนี้ไม่ได้ส่งมาเพื่อทราบ", "This was not sent for information.")
     _finish(holding, HoldingStatus.CLOSED)
@@ -537,15 +545,10 @@ def close(*, tenant_id: int, actor: Actor, holding_id: int, file_category_id: in
 
 
 # --- configuration (agency admin) ------------------------------------------------------------------------------
-def _require_manage(actor: Actor) -> None:
-    if not actor.can(Action.ORG_MANAGE):
-        raise NotAllowed("เฉพาะผู้ดูแลระบบของหน่วยงาน", "Only the agency admin may do this.")
-
-
 def chain_create(*, tenant_id: int, actor: Actor, name_th: str, position_ids: Sequence[int],
                  letter_kinds: Sequence[str] = (), urgencies: Sequence[str] = (), sender_agency_id: int | None = None,
                  sort_order: int = 0) -> PresentationChain:
-    _require_manage(actor)
+    require_manage(actor)
     name_th = _clean(name_th, 255, field="name_th")
     if not name_th:
         raise HandlingError("กรุณาตั้งชื่อสายการเสนอ", "Please name the chain.", field="name_th")
@@ -567,7 +570,7 @@ def chain_create(*, tenant_id: int, actor: Actor, name_th: str, position_ids: Se
 
 
 def file_category_create(*, tenant_id: int, actor: Actor, code: str, name_th: str, retention_years: int) -> FileCategory:
-    _require_manage(actor)
+    require_manage(actor)
     code, name_th = _clean(code, 40, field="code"), _clean(name_th, 255, field="name_th")
     if not code or not name_th:
         raise HandlingError("กรุณากรอกเลขและชื่อหมวด/แฟ้ม", "Enter the category's code and name.", field="code")

@@ -157,7 +157,7 @@ class Command(BaseCommand):
             for h in made[1:]:
                 handling.present(tenant_id=agency.pk, actor=clerk, handling_id=h.pk)
             if len(made) >= 3:
-                step = Holding.objects.get(handling=made[2], status="open")
+                step = Holding.objects.get(tenant_id=agency.pk, handling=made[2], status="open")
                 handling.endorse(tenant_id=agency.pk, actor=head, holding_id=step.pk, phrase="มอบ",
                                  text="กองช่างดำเนินการ", order_units=[works.pk])
                 (unit,) = handling.distribute(tenant_id=agency.pk, actor=clerk, handling_id=made[2].pk)

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from documents.handling import delegations, selectors, services
 from documents.handling.due import default_due_on
 from documents.models import (
-    EventKind,
     Handling,
     HandlingState,
     HolderKind,
@@ -403,12 +402,8 @@ def endorsement_sheet(request: HttpRequest, agency: str, handling_id: int) -> Ht
     """ใบเกษียน: the letter's note and every endorsement and order, signed as recorded, laid out to print
     (the browser's print; A4, the menu and buttons hidden)."""
     handling = _handling(request, handling_id)
-    events = [e for e in selectors.timeline(tenant_id=_tid(request), handling=handling)
-              if e.kind in (EventKind.NOTED, EventKind.ENDORSED, EventKind.ASSIGNED, EventKind.RETURNED,
-                            EventKind.FORWARDED, EventKind.ACTED, EventKind.CLOSED)]
-    first = next((c.step_list[0].position.title_th for c in selectors.chains_list(tenant_id=_tid(request))
-                  if c.pk == handling.chain_id and c.step_list), "")
+    addressee, events = selectors.endorsement_sheet(tenant_id=_tid(request), handling=handling)
     return render_page(request, "documents/handling/sheet.html", {
         "handling": handling, "entry": handling.entry, "letter": handling.letter, "events": events,
-        "addressee": first,  # the note is addressed to the chain's first post
+        "addressee": addressee,
     })
