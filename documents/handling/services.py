@@ -26,6 +26,7 @@ from documents.handling.errors import HandlingError, NotAllowed, WrongState
 from documents.models import (
     Book,
     BookKind,
+    DueRule,
     EntryStatus,
     EventKind,
     FileCategory,
@@ -36,15 +37,17 @@ from documents.models import (
     Holding,
     HoldingPurpose,
     HoldingStatus,
+    LetterKind,
     PresentationChain,
     PresentationStep,
     Purpose,
     RegistryEntry,
     Secrecy,
+    Urgency,
 )
 from documents.registry import services as registry_services
 from eoffice.common.exceptions import NotFoundInTenant
-from tenants.models import Membership, OrgUnit, Position
+from tenants.models import Agency, Membership, OrgUnit, Position
 from tenants.permissions import Actor
 from tenants.services.audit import audit_record
 
@@ -59,6 +62,7 @@ class NoteInput:
     summary: str
     facts: str = ""
     recommendation: str = ""
+    reply_by: dt.date | None = None  # the sender's deadline for a reply, if the letter sets one
 
 
 def _clean(text: str, limit: int, *, field: str) -> str:
@@ -179,10 +183,13 @@ def handling_start(*, tenant_id: int, actor: Actor, entry_id: int, note: NoteInp
              "recommendation": _clean(note.recommendation, TEXT_MAX, field="recommendation")}
     if not parts["summary"]:
         raise HandlingError("กรุณาสรุปสาระสำคัญของหนังสือ", "Please summarise the letter.", field="summary")
-    handling = Handling.objects.create(tenant_id=tenant_id, entry=entry, letter=entry.letter, created_by_id=actor.user_id)
+    if note.reply_by is not None and note.reply_by < timezone.localdate():
+        raise HandlingError("วันที่ต้องตอบต้องไม่ก่อนวันนี้", "The reply deadline can't be in the past.", field="reply_by")
+    handling = Handling.objects.create(tenant_id=tenant_id, entry=entry, letter=entry.letter, created_by_id=actor.user_id,
+                                       reply_by=note.reply_by)
     desk = _holding(tenant_id, actor, handling, HolderKind.DESK, HoldingPurpose.PRESENT, note=parts["summary"])
     _event(tenant_id, actor, holder, handling, EventKind.NOTED, holding=desk, text=parts["summary"],
-           details={"parts": parts})
+           details={"parts": parts, **({"reply_by": note.reply_by.isoformat()} if note.reply_by else {})})
     return handling
 
 
@@ -449,7 +456,7 @@ def assign(*, tenant_id: int, actor: Actor, holding_id: int, membership_ids: Seq
     if due_on is not None and due_on < timezone.localdate():
         raise HandlingError("วันกำหนดเสร็จต้องไม่ก่อนวันนี้", "The due date can't be in the past.", field="due_on")
     if due_on is None:  # by urgency on the working-day calendar, or the ด่วนภายใน deadline if sooner
-        due_on = default_due_on(tenant_id=tenant_id, letter=holding.handling.letter)
+        due_on = default_due_on(tenant_id=tenant_id, letter=holding.handling.letter, reply_by=holding.handling.reply_by)
     note = _clean(note, NOTE_MAX, field="note")
     _finish(holding)
     made = [_holding(tenant_id, actor, holding.handling, HolderKind.MEMBER, HoldingPurpose.ACT, parent=holding,
@@ -461,8 +468,18 @@ def assign(*, tenant_id: int, actor: Actor, holding_id: int, membership_ids: Seq
     return made
 
 
+def is_memo(handling: Handling) -> bool:
+    """An internal memo's handling hangs on the memo's own entry (its ที่), not on a central เลขรับ."""
+    return handling.entry.book.kind != BookKind.CENTRAL_INCOMING
+
+
+def _memo_sender_unit(handling: Handling) -> int | None:
+    return (handling.letter.parties.filter(role="from", unit__isnull=False).values_list("unit_id", flat=True).first())
+
+
 def return_holding(*, tenant_id: int, actor: Actor, holding_id: int, reason: str) -> Holding:
-    """A unit sends the letter back ("not our matter") with a reason: it returns to the central desk."""
+    """A unit sends the letter back ("not our matter") with a reason: it returns to the central desk, or
+    — an internal memo — to the unit that sent it, which answers ทราบ."""
     holder = holder_of(actor, tenant_id=tenant_id)
     _not_read_only(holder)
     holding = _locked_holding(tenant_id, holding_id, holder)
@@ -473,6 +490,13 @@ def return_holding(*, tenant_id: int, actor: Actor, holding_id: int, reason: str
         raise HandlingError("กรุณาระบุเหตุผลที่ส่งคืน", "Please give the reason for returning it.", field="reason")
     _finish(holding, HoldingStatus.RETURNED)
     handling = holding.handling
+    sender_unit = _memo_sender_unit(handling) if is_memo(handling) else None
+    if sender_unit is not None:
+        back = _holding(tenant_id, actor, handling, HolderKind.UNIT, HoldingPurpose.INFORM, parent=holding,
+                        unit=sender_unit, note=reason)
+        _event(tenant_id, actor, holder, handling, EventKind.RETURNED, holding=holding, position_id=holding.position_id,
+               text=reason, details={"to": _names(OrgUnit, tenant_id, [sender_unit])})
+        return back
     desk = _holding(tenant_id, actor, handling, HolderKind.DESK, HoldingPurpose.DISTRIBUTE, parent=holding, note=reason)
     if handling.state == HandlingState.DISTRIBUTED and not Holding.objects.filter(
             tenant_id=tenant_id, handling=handling, status=HoldingStatus.OPEN).exclude(pk=desk.pk).exists():
@@ -584,3 +608,54 @@ def file_category_create(*, tenant_id: int, actor: Actor, code: str, name_th: st
     audit_record(tenant_id=tenant_id, actor_id=actor.user_id, action="handling.file_category_create",
                  object_type="file_category", object_id=category.pk, changes={"code": code})
     return category
+
+
+def _set_active(model: type, tenant_id: int, actor: Actor, pk: int, active: bool, action: str) -> object:
+    """Deactivate or reactivate a configuration row (never deleted: letters still point at it)."""
+    require_manage(actor)
+    row = model.objects.select_for_update().filter(tenant_id=tenant_id, pk=pk).first()
+    if row is None:
+        raise NotFoundInTenant()
+    if row.is_active != active:
+        row.is_active = active
+        row.save(update_fields=["is_active"])
+        audit_record(tenant_id=tenant_id, actor_id=actor.user_id, action=action, object_type=model._meta.model_name,
+                     object_id=row.pk, changes={"is_active": active})
+    return row
+
+
+def chain_set_active(*, tenant_id: int, actor: Actor, chain_id: int, active: bool) -> PresentationChain:
+    """A chain no longer used is switched off (letters already presented along it keep their steps)."""
+    return _set_active(PresentationChain, tenant_id, actor, chain_id, active, "handling.chain_set_active")
+
+
+def file_category_set_active(*, tenant_id: int, actor: Actor, category_id: int, active: bool) -> FileCategory:
+    return _set_active(FileCategory, tenant_id, actor, category_id, active, "handling.file_category_set_active")
+
+
+def due_rule_create(*, tenant_id: int, actor: Actor, name_th: str, working_days: int, letter_kinds: Sequence[str] = (),
+                    urgencies: Sequence[str] = (), sender_agency_id: int | None = None, sort_order: int = 0) -> DueRule:
+    """An agency's own due-date rule (documents.handling.due): letters matching it get ``working_days``."""
+    require_manage(actor)
+    name_th = _clean(name_th, 255, field="name_th")
+    if not name_th:
+        raise HandlingError("กรุณาตั้งชื่อหลักเกณฑ์", "Please name the rule.", field="name_th")
+    if not 1 <= int(working_days) <= 365:
+        raise HandlingError("จำนวนวันทำการต้องอยู่ระหว่าง 1-365", "Working days must be 1-365.", field="working_days")
+    if set(letter_kinds) - set(LetterKind.values):
+        raise HandlingError("ชนิดหนังสือไม่ถูกต้อง", "Unknown letter kind.", field="letter_kinds")
+    if set(urgencies) - set(Urgency.values):
+        raise HandlingError("ชั้นความเร็วไม่ถูกต้อง", "Unknown urgency.", field="urgencies")
+    if sender_agency_id is not None and not Agency.objects.filter(pk=sender_agency_id, is_active=True).exists():
+        raise HandlingError("ไม่พบหน่วยงานผู้ส่ง", "The sender agency was not found.", field="sender_agency_id")
+    rule = DueRule.objects.create(
+        tenant_id=tenant_id, name_th=name_th, working_days=int(working_days), letter_kinds=sorted(set(letter_kinds)),
+        urgencies=sorted(set(urgencies)), sender_agency_id=sender_agency_id, sort_order=int(sort_order),
+    )
+    audit_record(tenant_id=tenant_id, actor_id=actor.user_id, action="handling.due_rule_create", object_type="due_rule",
+                 object_id=rule.pk, changes={"working_days": rule.working_days})
+    return rule
+
+
+def due_rule_set_active(*, tenant_id: int, actor: Actor, rule_id: int, active: bool) -> DueRule:
+    return _set_active(DueRule, tenant_id, actor, rule_id, active, "handling.due_rule_set_active")

@@ -4,6 +4,7 @@ from documents.models.clock import ClockOverride
 from documents.models.files import FileKey, FileRole, FileState, StoredFile
 from documents.models.handling import (
     Delegation,
+    DueRule,
     EventKind,
     FileCategory,
     Handling,
@@ -46,7 +47,7 @@ from documents.models.registry import (
 )
 
 __all__ = [
-    "Delegation", "EventKind", "FileCategory", "Handling", "HandlingEvent", "HandlingState", "HolderKind", "Holding",
+    "Delegation", "DueRule", "EventKind", "FileCategory", "Handling", "HandlingEvent", "HandlingState", "HolderKind", "Holding",
     "HoldingPurpose", "HoldingStatus", "PresentationChain", "PresentationStep",
     "Book", "BookCounter", "BookKind", "Channel", "ClockOverride", "EntryAmendment", "EntryStatus", "FileKey",
     "FileRole", "FileState", "Letter", "LetterKind", "LetterParty", "LetterSubKind", "Mailbox", "MailboxAttachment", "MailboxKind",

@@ -80,6 +80,10 @@ class HandlingState(models.TextChoices):
 
 
 class Handling(TenantOwnedModel):
+    """One letter's life inside the agency: a central incoming entry (noted and presented), or an internal
+    memo (บันทึกข้อความ) a unit sent to other units or positions (its entry is the memo's number in the
+    sending unit's book; it starts distributed)."""
+
     entry = models.OneToOneField(RegistryEntry, on_delete=models.PROTECT, related_name="handling")
     letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="+", db_index=False)
     state = models.CharField(max_length=12, choices=HandlingState.choices, default=HandlingState.NOTED)
@@ -88,6 +92,8 @@ class Handling(TenantOwnedModel):
     ordered_units = models.JSONField(default=list, blank=True)
     ordered_positions = models.JSONField(default=list, blank=True)
     file_category = models.ForeignKey(FileCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The sender's own deadline ("ขอให้ตอบภายใน …"), typed by the clerk: due dates never fall after it.
+    reply_by = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -171,6 +177,7 @@ class EventKind(models.TextChoices):
     RETURNED = "returned", _("ส่งคืน")
     FORWARDED = "forwarded", _("ส่งต่อ")
     CLOSED = "closed", _("ปิดเรื่อง")
+    SENT = "sent", _("ส่งบันทึกข้อความ")
 
 
 class HandlingEvent(TenantOwnedModel):
@@ -226,3 +233,28 @@ class Delegation(TenantOwnedModel):
             models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                                    name="delegation_dates_ordered"),
         ]
+
+
+class DueRule(TenantOwnedModel):
+    """An agency's own rule for how many working days assigned work gets (e.g. letters from the province:
+    5 working days). The first active rule matching the letter's kind, urgency and sender wins over the
+    installation's urgency table (``EOFFICE_DUE_WORKING_DAYS``); a ด่วนภายใน deadline or the sender's reply
+    deadline still brings the date forward."""
+
+    name_th = models.CharField(max_length=255)
+    letter_kinds = models.JSONField(default=list, blank=True, help_text="letter kinds it applies to; [] = any")
+    urgencies = models.JSONField(default=list, blank=True, help_text="urgency codes it applies to; [] = any")
+    sender_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                      help_text="letters from this agency only")
+    working_days = models.PositiveSmallIntegerField(help_text="วันทำการนับจากวันมอบหมาย")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        indexes = [models.Index(fields=["tenant", "sort_order"], name="duerule_tenant_order_idx")]
+        constraints = [models.CheckConstraint(condition=Q(working_days__gte=1) & Q(working_days__lte=365),
+                                              name="duerule_days_range")]
+
+    def __str__(self) -> str:
+        return self.name_th

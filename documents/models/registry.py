@@ -22,6 +22,7 @@ class BookKind(models.TextChoices):
     CENTRAL_INCOMING = "central_incoming", _("ทะเบียนหนังสือรับ (กลาง)")
     CENTRAL_OUTGOING = "central_outgoing", _("ทะเบียนหนังสือส่ง (กลาง)")
     UNIT_INCOMING = "unit_incoming", _("ทะเบียนหนังสือรับของหน่วยงานย่อย")
+    UNIT_OUTGOING = "unit_outgoing", _("ทะเบียนหนังสือส่ง (บันทึกข้อความ) ของหน่วยงานย่อย")
     CIRCULAR = "circular", _("ทะเบียนหนังสือเวียน (ว)")
     ORDERS = "orders", _("ทะเบียนคำสั่ง")
     ANNOUNCEMENTS = "announcements", _("ทะเบียนประกาศ")
@@ -71,6 +72,9 @@ class Book(TenantOwnedModel):
             ),
             models.CheckConstraint(
                 condition=~Q(kind="unit_incoming") | Q(unit__isnull=False), name="book_unit_incoming_has_unit"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="unit_outgoing") | Q(unit__isnull=False), name="book_unit_outgoing_has_unit"
             ),
             models.UniqueConstraint(
                 fields=["tenant", "kind"],

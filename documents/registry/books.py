@@ -51,7 +51,20 @@ def books_provision(*, tenant_id: int, agency: Agency) -> list[Book]:
         code = f"unit-{unit.pk}"
         if code not in existing:
             made.append(unit_book_create(tenant_id=tenant_id, unit=unit, code=code))
+        if f"memo-{unit.pk}" not in existing:
+            made.append(unit_memo_book_create(tenant_id=tenant_id, unit=unit))
     return made
+
+
+def unit_memo_book_create(*, tenant_id: int, unit: OrgUnit) -> Book:
+    """The unit's own book for the memos (บันทึกข้อความ) it sends inside the agency: its ที่ carries the
+    unit's number; the unit's clerks and heads take its numbers."""
+    return Book.objects.create(
+        tenant_id=tenant_id, kind=BookKind.UNIT_OUTGOING, code=f"memo-{unit.pk}",
+        name_th=f"ทะเบียนบันทึกข้อความ {unit.name_th}", unit=unit, issuer_role=Role.UNIT_CLERK,
+        letter_kinds=[LetterKind.INTERNAL], reference_format=DEFAULT_FORMATS[BookKind.UNIT_OUTGOING],
+        year_basis=YearBasis.CALENDAR, sort_order=2000 + unit.sort_order,
+    )
 
 
 def unit_book_create(*, tenant_id: int, unit: OrgUnit, code: str | None = None) -> Book:
@@ -76,7 +89,8 @@ def _check_format(reference_format: str) -> None:
 
 
 # --- administration (agency admins) --------------------------------------------------------------------------
-_DEFAULT_ISSUER = {BookKind.UNIT_INCOMING: Role.UNIT_CLERK, BookKind.SECRET_REGISTER: Role.SECRET_REGISTRAR}
+_DEFAULT_ISSUER = {BookKind.UNIT_INCOMING: Role.UNIT_CLERK, BookKind.UNIT_OUTGOING: Role.UNIT_CLERK,
+                   BookKind.SECRET_REGISTER: Role.SECRET_REGISTRAR}
 _SINGLE = (BookKind.CENTRAL_INCOMING, BookKind.SECRET_REGISTER)
 
 
@@ -119,8 +133,8 @@ def book_create(
                             field="code")
     if not name_th.strip():
         raise RegistryError("กรุณากรอกชื่อทะเบียน", "Please name the book.", field="name_th")
-    if kind == BookKind.UNIT_INCOMING and unit is None:
-        raise RegistryError("ทะเบียนรับของหน่วยงานย่อยต้องระบุหน่วยงาน", "A unit book needs its unit.", field="unit")
+    if kind in (BookKind.UNIT_INCOMING, BookKind.UNIT_OUTGOING) and unit is None:
+        raise RegistryError("ทะเบียนของหน่วยงานย่อยต้องระบุหน่วยงาน", "A unit book needs its unit.", field="unit")
     if kind in _SINGLE and Book.objects.filter(tenant_id=tenant_id, kind=kind).exists():
         raise Conflict("หน่วยงานมีทะเบียนชนิดนี้แล้ว (มีได้เล่มเดียว)", "The agency already keeps this book (one only).",
                        code="book_exists", field="kind")

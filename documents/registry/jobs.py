@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from documents.files.services import file_read, file_store_derived
-from documents.models import EntryStatus, FileRole, FileState, RegistryEntry, StoredFile
+from documents.models import BookKind, EntryStatus, FileRole, FileState, RegistryEntry, StoredFile
 from documents.registry.stamp import StampText, image_to_pdf, stamp_pdf
 from tenants.jobs_registry import job_handler
 from tenants.models import Agency
@@ -40,7 +40,9 @@ def stamp_entry(*, tenant_id: int, job_id: int, entry_id: int, **_: Any) -> dict
     if original is None:
         return {"skipped": "no original file"}
     agency = Agency.objects.get(pk=tenant_id)
-    chain = [entry] if entry.parent_id is None else [entry.parent, entry]
+    # a unit's stamp goes under the central เลขรับ; a memo's parent is its own ที่, not a receipt
+    received_under = entry.parent_id is not None and entry.parent.book.kind == BookKind.CENTRAL_INCOMING
+    chain = [entry.parent, entry] if received_under else [entry]
     data = file_read(original)
     try:
         pdf = data if original.content_type == "application/pdf" else image_to_pdf(data, original.content_type)

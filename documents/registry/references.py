@@ -20,6 +20,7 @@ DEFAULT_FORMATS: dict[str, str] = {
     "unit_incoming": "",
     "secret_register": "",
     "central_outgoing": "ที่ {code} {owner}/{number}",
+    "unit_outgoing": "ที่ {code} {owner}/{number}",
     "circular": "ที่ {code} {owner}/ว {number}",
     "orders": "คำสั่ง{authority} ที่ {number}/{year}",
     "announcements": "ประกาศ{authority} ที่ {number}/{year}",

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from documents.files.preview import preview_enqueue_for_letter
@@ -25,6 +26,7 @@ from documents.models import (
     EntryStatus,
     FileRole,
     Letter,
+    LetterKind,
     LetterParty,
     PartyRole,
     RegistryEntry,
@@ -47,6 +49,8 @@ from tenants.services.jobs import job_dispatch_on_commit, job_row
 
 STAMPABLE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png", "image/tiff"})
 _CHANNELS = frozenset(Channel.values)  # (an enum's .values is rebuilt on every access)
+# Books an internal memo sent in-system is numbered from (its ที่), which units then register under.
+MEMO_BOOK_KINDS = (BookKind.UNIT_OUTGOING, BookKind.CENTRAL_OUTGOING, BookKind.CIRCULAR)
 
 
 # --- permissions ------------------------------------------------------------------------------------------
@@ -62,7 +66,12 @@ def can_issue(actor: Actor, book: Book) -> bool:
         if scope == Scope.UNIT:
             return actor.unit_id is not None and actor.unit_id == book.unit_id
         return scope is not None
-    return actor.can(Action.REGISTRY_CENTRAL_WRITE) or Role(book.issuer_role) in actor.roles
+    if actor.can(Action.REGISTRY_CENTRAL_WRITE):
+        return True
+    if book.unit_id is not None and Role(book.issuer_role) in (Role.UNIT_CLERK, Role.HEAD):
+        # a unit's own outgoing/memo book: that unit's clerks and heads only, not every unit's
+        return bool({Role.UNIT_CLERK, Role.HEAD} & set(actor.roles)) and actor.unit_id == book.unit_id
+    return Role(book.issuer_role) in actor.roles
 
 
 def _require_issue(actor: Actor, book: Book) -> None:
@@ -100,11 +109,11 @@ def _book(tenant_id: int, book_id: int | None, *, kind: str | None = None) -> Bo
 
 
 def default_book_for(*, tenant_id: int, kind: str, sub_kind: str = "") -> Book:
-    """The book that numbers a letter of this kind: the first active book listing the kind (memos take
-    the outgoing sequence unless the agency set up its own memo book)."""
-    for book in Book.objects.filter(tenant_id=tenant_id, is_active=True).exclude(
+    """The book that numbers a letter of this kind: the agency's first active book listing the kind (a
+    unit's own books — its memo book — are chosen by the unit, never by default)."""
+    for book in Book.objects.filter(tenant_id=tenant_id, is_active=True, unit__isnull=True).exclude(
         kind__in=[BookKind.CENTRAL_INCOMING, BookKind.UNIT_INCOMING, BookKind.SECRET_REGISTER]
-    ):
+    ).order_by("sort_order", "id"):
         if kind in (book.letter_kinds or []):
             return book
     raise RegistryError(
@@ -399,7 +408,9 @@ def register_in_unit(
     *, tenant_id: int, actor: Actor, central_entry_id: int, book_id: int, idempotency_key: str | None, note: str = ""
 ) -> RegistryEntry:
     """A unit clerk registers a letter that came through the central desk in the unit's book; the
-    unit entry points to the central เลขรับ and the unit's stamp goes under the central one."""
+    unit entry points to the central เลขรับ and the unit's stamp goes under the central one. An internal
+    memo (บันทึกข้อความ) another unit sent in-system is registered the same way: ``central_entry_id`` is
+    then the memo's own entry in the sending unit's book (its ที่), and the stamp is the unit's alone."""
     _check_key(idempotency_key)
     book = _book(tenant_id, book_id)
     if book.kind != BookKind.UNIT_INCOMING:
@@ -409,7 +420,8 @@ def register_in_unit(
     if existing is not None:
         return _same_operation(existing, book)
     central = RegistryEntry.objects.filter(
-        tenant_id=tenant_id, pk=central_entry_id, book__kind=BookKind.CENTRAL_INCOMING
+        Q(book__kind=BookKind.CENTRAL_INCOMING) | Q(letter__kind=LetterKind.INTERNAL, book__kind__in=MEMO_BOOK_KINDS),
+        tenant_id=tenant_id, pk=central_entry_id,
     ).select_related("letter").first()
     if central is None or central.letter is None:
         raise NotFoundInTenant()

@@ -20,6 +20,17 @@ def _multi(label: Any, *, required: bool = False) -> forms.TypedMultipleChoiceFi
                                           widget=forms.CheckboxSelectMultiple(attrs={"class": "usa-checkbox__input"}))
 
 
+def _thai_date(value: str | None):  # type: ignore[no-untyped-def]
+    """An optional date typed in the Buddhist Era (15/12/2569), or None."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return parse_thai_date(value)
+    except ThaiDateError as exc:
+        raise forms.ValidationError(exc.message_th) from exc
+
+
 class NoteForm(ThaiFirstForm):
     """เกษียนหนังสือ: the clerk's three-part note."""
 
@@ -29,6 +40,11 @@ class NoteForm(ThaiFirstForm):
                             widget=forms.Textarea(attrs={"rows": 3}))
     recommendation = forms.CharField(label=_("ข้อเสนอ"), max_length=services.TEXT_MAX, required=False,
                                      widget=forms.Textarea(attrs={"rows": 2}), help_text=_("เช่น เห็นควรมอบกองคลังดำเนินการ"))
+    reply_by = forms.CharField(label=_("ผู้ส่งขอให้ตอบภายในวันที่ (ถ้ามี)"), required=False, max_length=20,
+                               help_text=_("วัน/เดือน/ปี พ.ศ. เช่น 15/12/2569 กำหนดเสร็จของผู้ปฏิบัติจะไม่เกินวันนี้"))
+
+    def clean_reply_by(self):  # type: ignore[no-untyped-def]
+        return _thai_date(self.cleaned_data.get("reply_by"))
 
 
 class PresentForm(ThaiFirstForm):
@@ -85,13 +101,7 @@ class AssignForm(ThaiFirstForm):
         self.fields["members"].choices = [(m.pk, m.user.display_name_th) for m in members]
 
     def clean_due_on(self):  # type: ignore[no-untyped-def]
-        value = self.cleaned_data["due_on"].strip()
-        if not value:
-            return None
-        try:
-            return parse_thai_date(value)
-        except ThaiDateError as exc:
-            raise forms.ValidationError(exc.message_th) from exc
+        return _thai_date(self.cleaned_data["due_on"])
 
 
 class ReasonForm(ThaiFirstForm):
@@ -205,3 +215,42 @@ class DelegationForm(ThaiFirstForm):
 
 class RevokeForm(ThaiFirstForm):
     reason = forms.CharField(label=_("เหตุผลที่ยกเลิก"), max_length=500)
+
+
+class MemoForm(ThaiFirstForm):
+    """บันทึกข้อความ (แบบที่ 2) sent in-system to units or positions of the agency."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, min_length=8, max_length=64)
+    from_unit = forms.TypedChoiceField(label=_("ส่วนราชการ (หน่วยงานผู้ส่ง)"), coerce=int, choices=[])
+    salutation = forms.CharField(label=_("คำขึ้นต้น"), max_length=255, initial="เรียน",
+                                 help_text=_("เช่น เรียน ผู้อำนวยการกองคลัง"))
+    subject = forms.CharField(label=_("เรื่อง"), max_length=500)
+    body = forms.CharField(label=_("ข้อความ"), max_length=services.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 8}))
+    units = _multi(_("ถึงหน่วยงาน"))
+    positions = _multi(_("ถึงตำแหน่ง"))
+    purpose = forms.ChoiceField(label=_("เพื่อ"), choices=Purpose.choices, initial=Purpose.ACT)
+    urgency = forms.ChoiceField(label=_("ชั้นความเร็ว"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    enclosures = forms.CharField(label=_("สิ่งที่ส่งมาด้วย (ถ้ามี)"), max_length=1000, required=False)
+
+    def __init__(self, *args: Any, from_units: list | None = None, units: list | None = None,  # type: ignore[type-arg]
+                 positions: list | None = None, **kwargs: Any) -> None:  # type: ignore[type-arg]
+        super().__init__(*args, **kwargs)
+        self.fields["from_unit"].choices = [(u.pk, u.name_th) for u in from_units or []]
+        self.fields["units"].choices = [(u.pk, u.name_th) for u in units or []]
+        self.fields["positions"].choices = [(p.pk, p.title_th) for p in positions or []]
+        if not self.is_bound:
+            self.initial["idempotency_key"] = new_idempotency_key()
+
+
+class DueRuleForm(ThaiFirstForm):
+    """An agency's own due-date rule: which letters, how many working days."""
+
+    name_th = forms.CharField(label=_("ชื่อหลักเกณฑ์"), max_length=255, help_text=_("เช่น หนังสือจากจังหวัด ตอบภายใน 5 วันทำการ"))
+    working_days = forms.IntegerField(label=_("จำนวนวันทำการ"), min_value=1, max_value=365)
+    letter_kinds = forms.MultipleChoiceField(label=_("ชนิดหนังสือ (ไม่เลือก = ทุกชนิด)"), required=False,
+                                             choices=LetterKind.choices,
+                                             widget=forms.CheckboxSelectMultiple(attrs={"class": "usa-checkbox__input"}))
+    urgencies = forms.MultipleChoiceField(label=_("ชั้นความเร็ว (ไม่เลือก = ทุกชั้น)"), required=False,
+                                          choices=Urgency.choices,
+                                          widget=forms.CheckboxSelectMultiple(attrs={"class": "usa-checkbox__input"}))
+    sort_order = forms.IntegerField(label=_("ลำดับการใช้ (น้อยก่อน)"), min_value=0, max_value=999, initial=0)

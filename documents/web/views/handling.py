@@ -154,7 +154,7 @@ def _forms_for(request: HttpRequest, handling: Handling, holding: Holding, bound
             out["unit_register"] = pick("unit_register", hf.UnitRegisterForm)
         else:
             form = pick("assign", lambda: hf.AssignForm(initial={"due_on": thai_date_numeric(
-                default_due_on(tenant_id=tid, letter=handling.letter))}))
+                default_due_on(tenant_id=tid, letter=handling.letter, reply_by=handling.reply_by))}))
             form.set_members(list(selectors.assignable_members(tenant_id=tid, holding=holding)))
             out["assign"] = form
         out["return"] = pick("return", hf.ReasonForm)
