@@ -2,7 +2,7 @@
 member, who holds the world's chain position, is central clerk (the desk) and unit clerk of the world
 unit, so every holding below is theirs to act on.
 
-Model keys: chain, chainposition, filecategory, otherunit, delegation, handling (noted, at the desk), informhandling
+Model keys: chain, chainposition, filecategory, duerule, otherunit, delegation, handling (noted, at the desk), informhandling
 (noted, for information), orderedhandling (ordered, at the desk to distribute), presentholding (at the
 chain position), infopresent (at the chain position, a letter for information), informholding (sent
 for information to the unit), unitholding (distributed to the unit), registeredholding (registered
@@ -14,7 +14,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-HANDLING_MODELS = ("chain", "chainposition", "filecategory", "otherunit", "delegation", "handling", "informhandling",
+HANDLING_MODELS = ("chain", "chainposition", "filecategory", "duerule", "otherunit", "delegation", "handling", "informhandling",
                    "orderedhandling", "presentholding", "infopresent", "informholding", "unitholding",
                    "registeredholding", "task")
 
@@ -78,6 +78,9 @@ def handling_obj(w, key: str, model: str) -> Any:  # type: ignore[no-untyped-def
     if model == "filecategory":
         return services.file_category_create(tenant_id=t, actor=actor, code=w.name("f")[-40:], name_th=w.name("แฟ้ม"),
                                              retention_years=10)
+    if model == "duerule":
+        return services.due_rule_create(tenant_id=t, actor=actor, name_th=w.name("หลักเกณฑ์"), working_days=5,
+                                        letter_kinds=["external"], sort_order=900)
     if model == "delegation":  # the world post's powers to the chain post, for external letters
         from documents.handling import delegations
 
