@@ -8,7 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from documents.handling import delegations, selectors, services
+from documents.handling import delegations, memos, selectors, services
 from documents.models import (
     EventKind,
     HandlingState,
@@ -404,6 +404,8 @@ class ChainsApi(TenantApi):
                                              default=list)
         urgencies = serializers.ListField(child=serializers.ChoiceField(choices=Urgency.choices), required=False,
                                           default=list)
+        sender_agency_id = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True,
+                                                    default=None, help_text="letters from this agency only")
         sort_order = serializers.IntegerField(min_value=0, max_value=1000, required=False, default=0)
 
     @api_schema(operation_id="handling_chains", summary="สายการเสนอ (presentation chains)", tags=TAGS,
@@ -425,6 +427,7 @@ class FileCategorySerializer(serializers.Serializer):
     code = serializers.CharField(max_length=40)
     name_th = serializers.CharField(max_length=255)
     retention_years = serializers.IntegerField(min_value=0, max_value=100, help_text="0 = เก็บตลอดไป")
+    is_active = serializers.BooleanField(read_only=True)
 
 
 class FileCategoriesApi(TenantApi):
@@ -478,3 +481,97 @@ class DelegationRevokeApi(TenantApi):
         made = delegations.delegation_revoke(tenant_id=request.tenant.pk, actor=request.actor,
                                              delegation_id=check_id(delegation_id), reason=d["reason"])
         return Response(DelegationSerializer(made).data)
+
+
+# --- switching configuration off and on ----------------------------------------------------------------------
+class ActiveSerializer(serializers.Serializer):
+    active = serializers.BooleanField(help_text="false = ปิดใช้งาน (kept: letters still point at it)")
+
+
+class ChainActiveApi(TenantApi):
+    @api_schema(operation_id="handling_chain_set_active", summary="เปิด/ปิดใช้งานสายการเสนอ (agency admin)", tags=TAGS,
+                request=ActiveSerializer, responses={200: ChainOutputSerializer}, errors=ACTION_ERRORS)
+    def post(self, request: Request, agency: str, chain_id: int) -> Response:
+        d = _valid(ActiveSerializer, request)
+        chain = services.chain_set_active(tenant_id=request.tenant.pk, actor=request.actor, chain_id=check_id(chain_id),
+                                          active=d["active"])
+        (out,) = [c for c in selectors.chains_list(tenant_id=request.tenant.pk) if c.pk == chain.pk]
+        return Response(_chain_data(out))
+
+
+class FileCategoryActiveApi(TenantApi):
+    @api_schema(operation_id="handling_file_category_set_active", summary="เปิด/ปิดใช้งานหมวด/แฟ้ม (agency admin)",
+                tags=TAGS, request=ActiveSerializer, responses={200: FileCategorySerializer}, errors=ACTION_ERRORS)
+    def post(self, request: Request, agency: str, category_id: int) -> Response:
+        d = _valid(ActiveSerializer, request)
+        category = services.file_category_set_active(tenant_id=request.tenant.pk, actor=request.actor,
+                                                     category_id=check_id(category_id), active=d["active"])
+        return Response(FileCategorySerializer(category).data)
+
+
+# --- due-date rules ---------------------------------------------------------------------------------------------
+class DueRuleSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name_th = serializers.CharField(max_length=255)
+    working_days = serializers.IntegerField(min_value=1, max_value=365, help_text="วันทำการนับจากวันมอบหมาย")
+    letter_kinds = serializers.ListField(child=serializers.ChoiceField(choices=LetterKind.choices), required=False,
+                                         default=list, help_text="[] = every kind")
+    urgencies = serializers.ListField(child=serializers.ChoiceField(choices=Urgency.choices), required=False,
+                                      default=list, help_text="[] = every urgency")
+    sender_agency_id = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True,
+                                                default=None, help_text="letters from this agency only")
+    sort_order = serializers.IntegerField(min_value=0, max_value=999, required=False, default=0)
+    is_active = serializers.BooleanField(read_only=True)
+
+
+class DueRulesApi(TenantApi):
+    @api_schema(operation_id="handling_due_rules", summary="หลักเกณฑ์กำหนดเสร็จของหน่วยงาน (due-date rules)", tags=TAGS,
+                responses={200: DueRuleSerializer(many=True)}, errors=(401, 403))
+    def get(self, request: Request, agency: str) -> Response:
+        return Response(DueRuleSerializer(selectors.due_rules_list(tenant_id=request.tenant.pk), many=True).data)
+
+    @api_schema(operation_id="handling_due_rules_create", summary="เพิ่มหลักเกณฑ์กำหนดเสร็จ (agency admin)", tags=TAGS,
+                request=DueRuleSerializer, responses={201: DueRuleSerializer}, errors=ACTION_ERRORS)
+    def post(self, request: Request, agency: str) -> Response:
+        d = _valid(DueRuleSerializer, request)
+        rule = services.due_rule_create(tenant_id=request.tenant.pk, actor=request.actor, **d)
+        return Response(DueRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
+
+
+class DueRuleActiveApi(TenantApi):
+    @api_schema(operation_id="handling_due_rule_set_active", summary="เปิด/ปิดใช้งานหลักเกณฑ์กำหนดเสร็จ (agency admin)",
+                tags=TAGS, request=ActiveSerializer, responses={200: DueRuleSerializer}, errors=ACTION_ERRORS)
+    def post(self, request: Request, agency: str, rule_id: int) -> Response:
+        d = _valid(ActiveSerializer, request)
+        rule = services.due_rule_set_active(tenant_id=request.tenant.pk, actor=request.actor, rule_id=check_id(rule_id),
+                                            active=d["active"])
+        return Response(DueRuleSerializer(rule).data)
+
+
+# --- internal memos ----------------------------------------------------------------------------------------------
+class MemoSendApi(TenantApi):
+    class InputSerializer(serializers.Serializer):
+        idempotency_key = serializers.CharField(min_length=8, max_length=64,
+                                                help_text="the same key again returns the first memo (one number)")
+        from_unit_id = _id()
+        salutation = serializers.CharField(max_length=255, required=False, default=memos.SALUTATION_DEFAULT,
+                                           help_text="คำขึ้นต้น เช่น เรียน ผู้อำนวยการกองคลัง")
+        subject = serializers.CharField(max_length=500)
+        body = serializers.CharField(max_length=services.TEXT_MAX)
+        unit_ids = _ids(required=False, default=list)
+        position_ids = _ids(required=False, default=list)
+        purpose = serializers.ChoiceField(choices=Purpose.choices, required=False, default=Purpose.ACT)
+        urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, default=Urgency.NORMAL)
+        enclosures = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+        refers_to = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+    @api_schema(operation_id="handling_memo_send", tags=TAGS, request=InputSerializer,
+                summary="ส่งบันทึกข้อความภายในหน่วยงาน (numbered from the sending unit's memo book; attach files "
+                        "with the web form)",
+                responses={201: HandlingOutputSerializer}, errors=ACTION_ERRORS)
+    def post(self, request: Request, agency: str) -> Response:
+        d = dict(_valid(self.InputSerializer, request))
+        key = d.pop("idempotency_key")
+        handling = memos.memo_send(tenant_id=request.tenant.pk, actor=request.actor, memo=memos.MemoInput(**d),
+                                   idempotency_key=key)
+        return _handling_response(request, handling.pk, status.HTTP_201_CREATED)

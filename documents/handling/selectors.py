@@ -12,6 +12,7 @@ from django.utils import timezone
 from documents.handling.access import Holder, any_of, holder_of
 from documents.models import (
     Delegation,
+    DueRule,
     EventKind,
     FileCategory,
     Handling,
@@ -24,7 +25,7 @@ from documents.models import (
 )
 from eoffice.common.exceptions import NotFoundInTenant
 from tenants import selectors as tenant_selectors
-from tenants.models import Membership
+from tenants.models import Membership, OrgUnit
 from tenants.permissions import Actor
 from tenants.roles import Action, Scope
 
@@ -156,8 +157,9 @@ def my_holdings(actor: Actor, *, tenant_id: int, handling: Handling) -> list[Hol
     return list(open_holdings(tenant_id=tenant_id, handling=handling).filter(q))
 
 
-def chains_list(*, tenant_id: int) -> list[PresentationChain]:
-    chains = list(PresentationChain.objects.filter(tenant_id=tenant_id))
+def chains_list(*, tenant_id: int, active_only: bool = False) -> list[PresentationChain]:
+    qs = PresentationChain.objects.filter(tenant_id=tenant_id).select_related("sender_agency")
+    chains = list(qs.filter(is_active=True) if active_only else qs)
     steps: dict[int, list[PresentationStep]] = {}
     for s in PresentationStep.objects.filter(tenant_id=tenant_id).select_related("position").order_by("order"):
         steps.setdefault(s.chain_id, []).append(s)
@@ -184,6 +186,21 @@ def delegations_list(*, tenant_id: int) -> list[Delegation]:
 def file_categories_list(*, tenant_id: int, active_only: bool = True) -> QuerySet[FileCategory]:
     qs = FileCategory.objects.filter(tenant_id=tenant_id)
     return qs.filter(is_active=True) if active_only else qs
+
+
+def memo_sender_units(actor: Actor, *, tenant_id: int) -> list[OrgUnit]:
+    """The units a reader may send a memo in the name of: any unit from the central desk, else their own
+    unit as its clerk or head; none for a read-only reader."""
+    holder = holder_of(actor, tenant_id=tenant_id)
+    if holder.read_only or not (holder.desk or holder.unit_id):
+        return []
+    units = [u for u in tenant_selectors.org_units_list(tenant_id=tenant_id) if u.is_active]
+    return units if holder.desk else [u for u in units if u.pk == holder.unit_id]
+
+
+def due_rules_list(*, tenant_id: int) -> QuerySet[DueRule]:
+    """The agency's due-date rules in the order they are tried (documents.handling.due)."""
+    return DueRule.objects.filter(tenant_id=tenant_id).select_related("sender_agency").order_by("sort_order", "id")
 
 
 def assignable_members(*, tenant_id: int, holding: Holding) -> QuerySet[Membership]:

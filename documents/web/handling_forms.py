@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from documents.handling import services
 from documents.handling.selectors import SORTS
 from documents.models import LetterKind, Purpose, Urgency
-from documents.web.forms import new_idempotency_key
+from documents.web.forms import MultipleFileField, new_idempotency_key
 from eoffice.common.thaidate import ThaiDateError, parse_thai_date
+from tenants import selectors as tenant_selectors
 from tenants.web.forms import ThaiFirstForm
 
 
@@ -111,6 +112,10 @@ class ReasonForm(ThaiFirstForm):
 class ForwardForm(ReasonForm):
     unit = forms.TypedChoiceField(label=_("ส่งต่อถึงหน่วยงาน"), coerce=int, choices=[])
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_forward_%s")  # the return form beside it has a reason field too
+        super().__init__(*args, **kwargs)
+
     def set_units(self, units: list) -> None:  # type: ignore[type-arg]
         self.fields["unit"].choices = [(u.pk, u.name_th) for u in units]
 
@@ -150,10 +155,43 @@ class BulkForm(ThaiFirstForm):
 CHAIN_STEPS = 5  # positions a chain may name on the page (the API takes up to 12)
 
 
-class ChainForm(ThaiFirstForm):
-    """A presentation chain: its name and up to five positions, in order (ลำดับที่ 1 first)."""
+def _choices_multi(label: Any, choices: Any) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(label=label, required=False, choices=choices,
+                                     widget=forms.CheckboxSelectMultiple(attrs={"class": "usa-checkbox__input"}))
+
+
+class ConditionsForm(ThaiFirstForm):
+    """Which letters a chain or a due rule applies to (none chosen: every letter), and its turn."""
+
+    letter_kinds = _choices_multi(_("ชนิดหนังสือ (ไม่เลือก = ทุกชนิด)"), LetterKind.choices)
+    urgencies = _choices_multi(_("ชั้นความเร็ว (ไม่เลือก = ทุกชั้น)"), Urgency.choices)
+    sender_agency = forms.CharField(label=_("เฉพาะหนังสือจากหน่วยงาน (รหัสหน่วยงานในระบบ ถ้ามี)"), max_length=80,
+                                    required=False, help_text=_("เช่น korat-province ไม่กรอก = จากทุกหน่วยงาน"))
+    sort_order = forms.IntegerField(label=_("ลำดับการใช้ (น้อยก่อน)"), min_value=0, max_value=999, initial=0, required=False)
+
+    def clean_sender_agency(self):  # type: ignore[no-untyped-def]
+        slug = (self.cleaned_data.get("sender_agency") or "").strip()
+        if not slug:
+            return None
+        agency = tenant_selectors.agency_get_by_slug(slug=slug)
+        if agency is None:
+            raise forms.ValidationError(_("ไม่พบหน่วยงานรหัสนี้ในระบบ"))
+        return agency.pk
+
+    CONDITION_FIELDS = ("letter_kinds", "urgencies", "sender_agency", "sort_order")
+
+    def conditions(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"letter_kinds": d["letter_kinds"], "urgencies": d["urgencies"], "sender_agency_id": d["sender_agency"],
+                "sort_order": d["sort_order"] or 0}
+
+
+class ChainForm(ConditionsForm):
+    """A presentation chain: its name, up to five positions in order (ลำดับที่ 1 first), and the letters
+    it applies to."""
 
     name_th = forms.CharField(label=_("ชื่อสายการเสนอ"), max_length=255, help_text=_("เช่น เสนอปลัดและนายก"))
+    field_order = ["name_th"]
 
     def __init__(self, *args: Any, positions: list | None = None, **kwargs: Any) -> None:  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
@@ -231,6 +269,9 @@ class MemoForm(ThaiFirstForm):
     purpose = forms.ChoiceField(label=_("เพื่อ"), choices=Purpose.choices, initial=Purpose.ACT)
     urgency = forms.ChoiceField(label=_("ชั้นความเร็ว"), choices=Urgency.choices, initial=Urgency.NORMAL)
     enclosures = forms.CharField(label=_("สิ่งที่ส่งมาด้วย (ถ้ามี)"), max_length=1000, required=False)
+    refers_to = forms.CharField(label=_("อ้างถึง (ถ้ามี)"), max_length=1000, required=False)
+    files = MultipleFileField(label=_("ไฟล์แนบ (ถ้ามี)"),
+                              help_text=_("PDF, JPEG, PNG, TIFF หรือไฟล์สำนักงาน เลือกได้หลายไฟล์"))
 
     def __init__(self, *args: Any, from_units: list | None = None, units: list | None = None,  # type: ignore[type-arg]
                  positions: list | None = None, **kwargs: Any) -> None:  # type: ignore[type-arg]
@@ -242,15 +283,15 @@ class MemoForm(ThaiFirstForm):
             self.initial["idempotency_key"] = new_idempotency_key()
 
 
-class DueRuleForm(ThaiFirstForm):
+class DueRuleForm(ConditionsForm):
     """An agency's own due-date rule: which letters, how many working days."""
 
     name_th = forms.CharField(label=_("ชื่อหลักเกณฑ์"), max_length=255, help_text=_("เช่น หนังสือจากจังหวัด ตอบภายใน 5 วันทำการ"))
     working_days = forms.IntegerField(label=_("จำนวนวันทำการ"), min_value=1, max_value=365)
-    letter_kinds = forms.MultipleChoiceField(label=_("ชนิดหนังสือ (ไม่เลือก = ทุกชนิด)"), required=False,
-                                             choices=LetterKind.choices,
-                                             widget=forms.CheckboxSelectMultiple(attrs={"class": "usa-checkbox__input"}))
-    urgencies = forms.MultipleChoiceField(label=_("ชั้นความเร็ว (ไม่เลือก = ทุกชั้น)"), required=False,
-                                          choices=Urgency.choices,
-                                          widget=forms.CheckboxSelectMultiple(attrs={"class": "usa-checkbox__input"}))
-    sort_order = forms.IntegerField(label=_("ลำดับการใช้ (น้อยก่อน)"), min_value=0, max_value=999, initial=0)
+    field_order = ["name_th", "working_days"]
+
+
+class ActiveForm(ThaiFirstForm):
+    """Switch a chain, a file category or a due rule off (or on again)."""
+
+    active = forms.TypedChoiceField(label=_("สถานะ"), coerce=lambda v: v == "1", choices=[("1", _("ใช้งาน")), ("0", _("ปิดใช้งาน"))])

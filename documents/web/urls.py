@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from documents.web.views import books, entries, handling, mailbox, registry
+from documents.web.views import books, entries, handling, mailbox, memos, registry
 
 R = "a/<slug:agency>/registry/"
 E = R + "entries/<int:entry_id>/"
@@ -39,7 +39,13 @@ urlpatterns = [
     path(H + "endorse-bulk/", handling.endorse_bulk, name="handling-endorse-bulk"),
     path(H + "settings/", handling.settings_page, name="handling-settings"),
     path(H + "settings/chains/", handling.chain_create, name="handling-chain-create"),
+    path(H + "settings/chains/<int:chain_id>/active/", handling.chain_set_active, name="handling-chain-set-active"),
+    path(H + "settings/due-rules/", handling.due_rule_create, name="handling-due-rule-create"),
+    path(H + "settings/due-rules/<int:rule_id>/active/", handling.due_rule_set_active, name="handling-due-rule-set-active"),
     path(H + "settings/file-categories/", handling.category_create, name="handling-category-create"),
+    path(H + "settings/file-categories/<int:category_id>/active/", handling.category_set_active,
+         name="handling-category-set-active"),
+    path(H + "memos/new/", memos.memo_new, name="handling-memo-new"),
     path(H + "settings/delegations/", handling.delegation_create, name="handling-delegation-create"),
     path(H + "settings/delegations/<int:delegation_id>/revoke/", handling.delegation_revoke,
          name="handling-delegation-revoke"),

@@ -140,3 +140,53 @@ def test_delegations_through_the_api(as_user, tenants, first_of):
     assert r.status == 200 and r.data["revoked_reason"] == "ย้ายตำแหน่ง"
     again = admin.post(slug, f"handling/delegations/{did}/revoke/", {"reason": "ซ้ำ"})
     assert again.status == 409
+
+
+def test_memos_due_rules_and_switches_through_the_api(as_user, tenants, first_of):
+    from tenants.models import OrgUnit
+
+    a, slug = tenants.a, tenants.a.slug
+    office, finance = first_of(OrgUnit, a, name_th="สำนักปลัด").pk, first_of(OrgUnit, a, name_th="กองคลัง").pk
+    admin = as_user("a_agency_admin")
+    rule = admin.post(slug, "handling/due-rules/", {"name_th": "หนังสือด่วนตอบใน 2 วัน", "working_days": 2,
+                                                    "urgencies": ["003"], "sender_agency_id": tenants.province.pk})
+    assert rule.status == 201 and rule.data["is_active"] is True, rule.data
+    bad = admin.post(slug, "handling/due-rules/", {"name_th": "x", "working_days": 400})
+    assert bad.status == 400
+    listed = admin.get(slug, "handling/due-rules/")
+    assert [r["id"] for r in listed.data if r["id"] == rule.data["id"]]
+    off = admin.post(slug, f"handling/due-rules/{rule.data['id']}/active/", {"active": False})
+    assert off.status == 200 and off.data["is_active"] is False
+    chain = admin.post(slug, "handling/chains/", {"name_th": "สายปิด", "position_ids": [first_of_position(first_of, a)],
+                                                  "sender_agency_id": tenants.province.pk})
+    assert chain.status == 201 and chain.data["sender_agency_id"] == tenants.province.pk
+    assert admin.post(slug, f"handling/chains/{chain.data['id']}/active/", {"active": False}).data["is_active"] is False
+    cat = admin.post(slug, "handling/file-categories/", {"code": f"o{uuid.uuid4().hex[:6]}", "name_th": "แฟ้ม", "retention_years": 1})
+    sw = admin.post(slug, f"handling/file-categories/{cat.data['id']}/active/", {"active": "nope"})
+    assert sw.status == 400
+    assert admin.post(slug, f"handling/file-categories/{cat.data['id']}/active/", {"active": False}).data["is_active"] is False
+
+    clerk = as_user("a_central_clerk")
+    assert clerk.post(slug, f"handling/due-rules/{rule.data['id']}/active/", {"active": True}).status == 403
+    key = uuid.uuid4().hex
+    memo = {"idempotency_key": key, "from_unit_id": office, "subject": "ขอเชิญประชุม" + XSS, "body": "เชิญประชุมวันจันทร์",
+            "unit_ids": [finance], "salutation": "เรียน ผู้อำนวยการกองคลัง"}
+    sent = clerk.post(slug, "handling/memos/", memo)
+    assert sent.status == 201 and sent.data["state"] == "distributed", sent.data
+    assert sent.data["timeline"][0]["kind"] == "sent" and sent.data["timeline"][0]["text"] == "เชิญประชุมวันจันทร์"
+    again = clerk.post(slug, "handling/memos/", memo)
+    assert again.status == 201 and again.data["id"] == sent.data["id"]
+    none = clerk.post(slug, "handling/memos/", {**memo, "idempotency_key": uuid.uuid4().hex, "unit_ids": [office]})
+    assert none.status == 400 and none.data["error"]["message_th"]
+    other = clerk.post(slug, "handling/memos/", {**memo, "idempotency_key": uuid.uuid4().hex,
+                                                 "unit_ids": [first_of(OrgUnit, tenants.b).pk]})
+    assert other.status in (400, 404)  # another agency's unit: not found here
+    unit = as_user("a_unit_clerk")  # กองคลัง's clerk sends only in กองคลัง's name
+    mine = unit.post(slug, "handling/memos/", {**memo, "idempotency_key": uuid.uuid4().hex})
+    assert mine.status == 403 and mine.data["error"]["message_en"]
+
+
+def first_of_position(first_of, tenant) -> int:  # type: ignore[no-untyped-def]
+    from tenants.models import Position
+
+    return first_of(Position, tenant, title_th__startswith="ปลัด").pk

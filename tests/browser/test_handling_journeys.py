@@ -47,6 +47,7 @@ tag = uuid.uuid4().hex[:6]
 out = {"tag": tag}
 with tenant_scope(a.pk):
     clerk, admin, head = actor("a_central_clerk"), actor("a_agency_admin"), actor("a_head")
+    head_member = Membership.objects.get(tenant_id=a.pk, user__username="a_head", is_active=True)
     palad = Position.objects.get(tenant_id=a.pk, title_th__startswith="ปลัด")
     finance = OrgUnit.objects.get(tenant_id=a.pk, name_th="กองคลัง")
     # sort order 0: the "as the letter says" choice finds a ปลัด chain first (the sweep's chains sort last)
@@ -88,6 +89,27 @@ with tenant_scope(a.pk):
     hd = h.endorse(tenant_id=a.pk, actor=head, holding_id=s.pk, phrase="มอบ", order_units=[finance.pk])
     h.distribute(tenant_id=a.pk, actor=clerk, handling_id=hd.pk)
     out["to_return"] = hd.pk
+    s = h.present(tenant_id=a.pk, actor=clerk, handling_id=noted("ส่งต่อได้").pk, chain_id=chain.pk)
+    hd = h.endorse(tenant_id=a.pk, actor=head, holding_id=s.pk, phrase="มอบ", order_units=[finance.pk])
+    h.distribute(tenant_id=a.pk, actor=clerk, handling_id=hd.pk)
+    out["to_forward"] = hd.pk
+    # a vacant post the head acts for today (รักษาราชการแทน), with its own chain
+    from datetime import date
+    from tenants.services import org
+    post = org.position_create(tenant_id=a.pk, actor=None, title_th=f"ผู้อำนวยการกองช่าง {tag}", unit=finance,
+                               is_executive=True)
+    org.position_assign(tenant_id=a.pk, actor=None, position=post, membership=head_member, starts_on=date(2024, 1, 1),
+                        kind="acting")
+    acting_chain = h.chain_create(tenant_id=a.pk, actor=admin, name_th=f"สายรักษาราชการแทน {tag}", position_ids=[post.pk],
+                                  sort_order=950)
+    s = h.present(tenant_id=a.pk, actor=clerk, handling_id=noted("ขออนุมัติเดินทางไปราชการ").pk, chain_id=acting_chain.pk)
+    out["acting"] = s.handling_id
+    out["acting_post"] = post.title_th
+    from documents.handling import memos
+    office = OrgUnit.objects.get(tenant_id=a.pk, name_th="สำนักปลัด")
+    out["memo"] = memos.memo_send(tenant_id=a.pk, actor=clerk, idempotency_key=uuid.uuid4().hex, memo=memos.MemoInput(
+        from_unit_id=office.pk, subject=f"ขอรายชื่อผู้เข้าอบรม {tag}", body="ขอรายชื่อผู้เข้าอบรมภายในวันศุกร์",
+        unit_ids=[finance.pk], salutation="เรียน ผู้อำนวยการกองคลัง")).pk
 print(json.dumps(out))
 '''
 
@@ -119,7 +141,10 @@ def _pages(d: dict) -> list[tuple[str, str, str]]:
         ("a_unit_clerk", _letter(d["distributed"]), "distributed to the unit"),
         ("a_unit_clerk", _letter(d["registered"]), "registered in the unit, to assign"),
         ("a_officer", A + "handling/?overdue=on", "an officer's inbox, filtered"),
-        ("a_agency_admin", A + "handling/settings/", "chains and file categories"),
+        ("a_agency_admin", A + "handling/settings/", "chains, due rules, delegations and file categories"),
+        ("a_central_clerk", A + "handling/memos/new/", "the memo form"),
+        ("a_unit_clerk", _letter(d["memo"]), "a memo received by the unit"),
+        ("a_head", _letter(d["acting"]), "to endorse while acting for a post"),
     ]
 
 
@@ -265,4 +290,75 @@ def test_keyboard_only_unit_returns_a_letter(pw_browser, browser_server, open_pa
     tab_to(unit, _button("ส่งคืน"), "the return button")
     with unit.expect_navigation():
         unit.keyboard.press("Enter")
-    assert re.search("ส่งคืนงานสารบรรณกลางแล้ว", unit.inner_text("main"))
+    assert re.search("ส่งคืนแล้ว", unit.inner_text("main"))
+
+
+def _choose(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    """On a focused <select>: ArrowDown until the option shown starts with ``text`` (keyboard only)."""
+    for _ in range(60):
+        if page.evaluate("() => document.activeElement.selectedOptions[0].text").startswith(text):
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"no option {text!r} in the focused list")
+
+
+def test_keyboard_only_unit_forwards_a_letter(pw_browser, browser_server, open_page, data):
+    unit = _login(pw_browser, browser_server, open_page, "a_unit_clerk")
+    unit.goto(_letter(data["to_forward"]))
+    assert_skip_link_first(unit)
+    tab_to(unit, lambda i: i["tag"] == "summary" and "ส่งต่อ" in i["text"], "the forward section", limit=TABS)
+    unit.keyboard.press("Enter")
+    tab_to(unit, lambda i: i["name"] == "reason" and "forward" in i["html"], "the reason", limit=TABS)
+    unit.keyboard.type("เป็นงานของสำนักปลัด")
+    tab_to(unit, lambda i: i["name"] == "unit", "the unit to forward to")
+    _choose(unit, "สำนักปลัด")
+    tab_to(unit, _button("ส่งต่อ"), "the forward button")
+    with unit.expect_navigation():
+        unit.keyboard.press("Enter")
+    main = unit.inner_text("main")
+    assert "ส่งต่อแล้ว" in main and "สำนักปลัด" in unit.inner_text("ol.eo-timeline")
+
+
+def test_acting_authority_shows_on_the_endorsement_at_a_phone_viewport(pw_browser, browser_server, open_page, data,
+                                                                        axe_source):
+    head = _login(pw_browser, browser_server, open_page, "a_head", viewport=PHONE)
+    head.goto(_letter(data["acting"]))
+    assert_skip_link_first(head)
+    tab_to(head, _button("ทราบ"), "the one-tap ทราบ", limit=TABS)
+    with head.expect_navigation():
+        head.keyboard.press("Enter")
+    timeline = head.inner_text("ol.eo-timeline")
+    assert f"รักษาราชการแทน {data['acting_post']}" in timeline, timeline
+    check_page(head, axe_source, what="an endorsement made while acting, phone-sized")
+
+
+def test_keyboard_only_memo_from_the_desk_to_a_unit(pw_browser, browser_server, open_page, data, axe_source):
+    subject = f"ขอเชิญประชุมประจำเดือน {data['tag']}"
+    page = _login(pw_browser, browser_server, open_page, "a_central_clerk")
+    page.goto(A + "handling/")
+    assert_skip_link_first(page)
+    tab_to(page, lambda i: i["href"].endswith("/handling/memos/new/"), "ส่งบันทึกข้อความ", limit=TABS)
+    press_and_wait(page, "Enter", "/memos/new/")
+    tab_to(page, lambda i: i["name"] == "from_unit", "the sending unit")
+    _choose(page, "สำนักปลัด")
+    tab_to(page, lambda i: i["name"] == "salutation", "the salutation")
+    page.keyboard.press("End")
+    page.keyboard.type(" ผู้อำนวยการกองคลัง")
+    tab_to(page, lambda i: i["name"] == "subject", "the subject")
+    page.keyboard.type(subject)
+    tab_to(page, lambda i: i["name"] == "body", "the text")
+    page.keyboard.type("ด้วยสำนักปลัดจะจัดประชุมประจำเดือน จึงขอเชิญเข้าร่วมประชุม")
+    tab_to(page, lambda i: i["name"] == "units" and _label(page) == "กองคลัง", "the กองคลัง checkbox", limit=TABS)
+    page.keyboard.press("Space")
+    tab_to(page, _button("ส่งบันทึกข้อความ"), "the send button", limit=TABS)
+    press_and_wait(page, "Enter", "/letters/")
+    main = page.inner_text("main")
+    assert "ส่งบันทึกข้อความแล้ว" in main and "ส่งบันทึกข้อความ" in page.inner_text("ol.eo-timeline")
+
+    unit = _login(pw_browser, browser_server, open_page, "a_unit_clerk")
+    _to_letter_from_inbox(unit, subject)
+    check_page(unit, axe_source, what="the memo at the receiving unit")
+    tab_to(unit, _button("ลงทะเบียนรับในหน่วยงาน"), "register in the unit", limit=TABS)
+    with unit.expect_navigation():
+        unit.keyboard.press("Enter")
+    assert "หน่วยงานรับเรื่อง" in unit.inner_text("ol.eo-timeline")

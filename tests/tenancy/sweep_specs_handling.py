@@ -27,6 +27,14 @@ def _category(w: World) -> dict[str, Any]:
     return {"code": w.name("c")[-40:], "name_th": w.name("แฟ้ม"), "retention_years": 5}
 
 
+def _due_rule(w: World) -> dict[str, Any]:
+    return {"name_th": w.name("หลักเกณฑ์"), "working_days": 3, "sort_order": 900}
+
+
+def _memo(w: World) -> dict[str, Any]:
+    return {"idempotency_key": w.name("m")[-60:], "subject": f"sw{w.run}-บันทึก", "body": w.name("ข้อความ")}
+
+
 HOLDING = {"path:holding_id": "presentholding"}
 HANDLING = {"path:handling_id": "handling"}
 
@@ -77,6 +85,18 @@ HANDLING_API_SPECS: dict[str, Spec] = {
                                            body=lambda w: {"reason": "ยกเลิกคำสั่ง"}),
     "api-handling-file-categories GET": Spec(),
     "api-handling-file-categories POST": Spec(body=_category),
+    # switched ON (a no-op on the world's rows), so the chain stays usable for the other routes
+    "api-handling-chain-set-active": Spec(kwargs=_own("chain", "chain_id"), ids={"path:chain_id": "chain"},
+                                          body=lambda w: {"active": True}),
+    "api-handling-file-category-set-active": Spec(kwargs=_own("filecategory", "category_id"),
+                                                  ids={"path:category_id": "filecategory"}, body=lambda w: {"active": True}),
+    "api-handling-due-rules GET": Spec(),
+    "api-handling-due-rules POST": Spec(body=_due_rule),
+    "api-handling-due-rule-set-active": Spec(kwargs=_own("duerule", "rule_id"), ids={"path:rule_id": "duerule"},
+                                             body=lambda w: {"active": True}),
+    "api-handling-memo-send": Spec(ids={"body:from_unit_id": "orgunit", "body:unit_ids.0": "otherunit"},
+                                   body=lambda w: {**_memo(w), "from_unit_id": w.id("a", "orgunit"),
+                                                   "unit_ids": [w.id("a", "otherunit")]}),
 }
 
 
@@ -125,6 +145,18 @@ HANDLING_WEB_SPECS: dict[str, Spec] = {
     "handling-delegation-revoke": Spec(kwargs=_fresh("delegation", "delegation_id"),
                                        ids={"path:delegation_id": "delegation"},
                                        body=lambda w: {"revoke-reason": "ยกเลิกคำสั่ง"}),
+    "handling-chain-set-active": Spec(kwargs=_own("chain", "chain_id"), ids={"path:chain_id": "chain"},
+                                      body=lambda w: {"active": "1"}),
+    "handling-category-set-active": Spec(kwargs=_own("filecategory", "category_id"),
+                                         ids={"path:category_id": "filecategory"}, body=lambda w: {"active": "1"}),
+    "handling-due-rule-create": Spec(body=_due_rule),
+    "handling-due-rule-set-active": Spec(kwargs=_own("duerule", "rule_id"), ids={"path:rule_id": "duerule"},
+                                         body=lambda w: {"active": "1"}),
+    "handling-memo-new GET": Spec(),
+    "handling-memo-new POST": Spec(ids={"body:from_unit": "orgunit", "body:units.0": "otherunit"},
+                                   body=lambda w: {**_memo(w), "from_unit": w.id("a", "orgunit"),
+                                                   "units": [w.id("a", "otherunit")], "salutation": "เรียน",
+                                                   "purpose": "act", "urgency": "001"}),
     "handling-close": Spec(kwargs=_fresh("task", "holding_id"),
                            ids={"path:holding_id": "task", "body:category": "filecategory"},
                            body=lambda w: {"category": w.id("a", "filecategory")}),

@@ -215,3 +215,104 @@ def test_the_agency_admin_records_and_revokes_a_delegation(client, login, tenant
         assert d.revoked_at is not None and d.revoked_reason == "ย้ายตำแหน่ง"
     assert client.post(f"{A}handling/settings/delegations/987654321/revoke/",
                        {"_agency": "tenant-a", "revoke-reason": "x"}).status_code == 404
+
+
+def test_chains_and_due_rules_carry_conditions_and_can_be_switched_off(client, login, tenants, in_tenant):
+    from documents.models import DueRule, FileCategory, PresentationChain
+    from tenants.models import Position
+
+    a = tenants.a
+    with in_tenant(a):
+        palad = Position.objects.get(tenant_id=a.pk, title_th__startswith="ปลัด").pk
+    login("a_agency_admin")
+    name = f"สายด่วน{uuid.uuid4().hex[:4]}"
+    r = _post(client, f"{A}handling/settings/chains/", {"name_th": name, "step_1": palad, "urgencies": ["003", "004"],
+                                                        "letter_kinds": ["external"], "sort_order": 5})
+    assert r.status_code == 302, body(r)[:2000]
+    with in_tenant(a):
+        chain = PresentationChain.objects.get(tenant_id=a.pk, name_th=name)
+        assert (chain.urgencies, chain.letter_kinds, chain.sort_order) == (["003", "004"], ["external"], 5)
+    page = body(client.get(f"{A}handling/settings/"))
+    assert "ด่วนที่สุด" in page and "หนังสือภายนอก" in page  # conditions read as Thai labels, not codes
+    r = _post(client, f"{A}handling/settings/chains/", {"name_th": "x", "step_1": palad, "sender_agency": "no-such-agency"})
+    assert r.status_code == 400 and "ไม่พบหน่วยงานรหัสนี้ในระบบ" in body(r)
+    r = _post(client, f"{A}handling/settings/chains/{chain.pk}/active/", {"active": "0"})
+    assert r.status_code == 302
+    with in_tenant(a):
+        chain.refresh_from_db()
+        assert chain.is_active is False
+
+    rule = f"จากจังหวัด{uuid.uuid4().hex[:4]}"
+    r = _post(client, f"{A}handling/settings/due-rules/", {"name_th": rule, "working_days": 5, "sort_order": 1,
+                                                           "sender_agency": "tenant-b"})
+    assert r.status_code == 302, body(r)[:2000]
+    with in_tenant(a):
+        due = DueRule.objects.get(tenant_id=a.pk, name_th=rule)
+        assert (due.working_days, due.sender_agency_id, due.is_active) == (5, tenants.b.pk, True)
+    assert rule in body(client.get(f"{A}handling/settings/"))
+    r = _post(client, f"{A}handling/settings/due-rules/", {"name_th": "x", "working_days": 0})
+    assert r.status_code == 400
+    r = _post(client, f"{A}handling/settings/due-rules/{due.pk}/active/", {"active": "0"})
+    assert r.status_code == 302
+    r = _post(client, f"{A}handling/settings/due-rules/{due.pk}/active/", {"active": "maybe"})
+    assert r.status_code == 400 and "กรุณาเลือกใช้งานหรือปิดใช้งาน" in body(r)
+    with in_tenant(a):
+        cat = FileCategory.objects.filter(tenant_id=a.pk).first() or FileCategory.objects.create(
+            tenant_id=a.pk, code="t1", name_th="แฟ้ม", retention_years=1)
+    r = _post(client, f"{A}handling/settings/file-categories/{cat.pk}/active/", {"active": "0"})
+    assert r.status_code == 302
+    with in_tenant(a):
+        due.refresh_from_db()
+        cat.refresh_from_db()
+        assert due.is_active is False and cat.is_active is False
+        cat.is_active = True
+        cat.save(update_fields=["is_active"])
+    with in_tenant(tenants.b):
+        other = DueRule.objects.create(tenant_id=tenants.b.pk, name_th="ของบี", working_days=3)
+    assert _post(client, f"{A}handling/settings/due-rules/{other.pk}/active/", {"active": "0"}).status_code == 404
+    client.logout()
+    login("a_central_clerk")
+    assert _post(client, f"{A}handling/settings/due-rules/{due.pk}/active/", {"active": "1"}).status_code == 403
+
+
+def test_a_unit_sends_a_memo_from_the_page_and_the_other_unit_holds_it(client, login, tenants, in_tenant):
+    from documents.models import Handling, HolderKind, Holding
+    from tenants.models import OrgUnit
+
+    a = tenants.a
+    with in_tenant(a):
+        office = OrgUnit.objects.get(tenant_id=a.pk, name_th="สำนักปลัด").pk
+        finance = OrgUnit.objects.get(tenant_id=a.pk, name_th="กองคลัง").pk
+    login("a_central_clerk")
+    assert "ส่งบันทึกข้อความ" in body(client.get(f"{A}handling/"))
+    page = client.get(f"{A}handling/memos/new/")
+    assert page.status_code == 200
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', body(page)).group(1)
+    data = {"idempotency_key": key, "from_unit": office, "salutation": "เรียน ผู้อำนวยการกองคลัง",
+            "subject": "ขอข้อมูลงบประมาณ" + XSS, "body": "ขอข้อมูลงบประมาณปี 2570", "units": [finance],
+            "purpose": "act", "urgency": "001"}
+    r = _post(client, f"{A}handling/memos/new/", {**data, "units": []})
+    assert r.status_code == 400 and "กรุณาเลือกหน่วยงานหรือตำแหน่ง" in body(r)
+    r = _post(client, f"{A}handling/memos/new/", data)
+    assert r.status_code == 302, body(r)[:3000]
+    again = _post(client, f"{A}handling/memos/new/", data)  # a double submit: the same memo
+    assert again.status_code == 302 and again["Location"] == r["Location"]
+    shown = body(client.get(r["Location"]))
+    assert "ขอข้อมูลงบประมาณ" in shown and "<script>alert" not in shown and "&lt;script&gt;" in shown
+    handling_id = int(re.search(r"/letters/(\d+)/", r["Location"]).group(1))
+    with in_tenant(a):
+        assert Handling.objects.get(pk=handling_id).entry.book.unit_id == office
+        (held,) = Holding.objects.filter(handling_id=handling_id)
+        assert (held.holder_kind, held.unit_id) == (HolderKind.UNIT, finance)
+    client.logout()
+    login("a_unit_clerk")
+    assert "ขอข้อมูลงบประมาณ" in body(client.get(f"{A}handling/?sort=-received"))
+    r = _post(client, f"{A}handling/memos/new/", {**data, "idempotency_key": uuid.uuid4().hex, "from_unit": office})
+    assert r.status_code == 400  # only in the name of their own unit (the choice isn't offered)
+    client.logout()
+    login("a_officer")  # an officer holds tasks, and sends no memo in a unit's name
+    assert client.get(f"{A}handling/memos/new/").status_code == 403
+    assert "ส่งบันทึกข้อความ" not in body(client.get(f"{A}handling/"))
+    client.logout()
+    login("d_auditor")
+    assert client.get("/a/test-district/handling/memos/new/").status_code == 403

@@ -22,6 +22,7 @@ from documents.models import (
     HolderKind,
     Holding,
     HoldingPurpose,
+    LetterKind,
     Purpose,
     Urgency,
 )
@@ -71,6 +72,7 @@ def _inbox_page(request: HttpRequest, *, status: int = 200, bulk_form: hf.BulkFo
     return render_page(request, "documents/handling/inbox.html", {
         "rows": rows, "filter_form": f if f.is_bound else hf.InboxFilterForm(), "bulk_form": bulk_form,
         "has_bulk": any(h.for_information for h in rows), "limit": selectors.INBOX_LIMIT,
+        "can_send_memo": bool(selectors.memo_sender_units(request.actor, tenant_id=_tid(request))),
     }, status=status)
 
 
@@ -131,7 +133,7 @@ def _forms_for(request: HttpRequest, handling: Handling, holding: Holding, bound
     kind, purpose = holding.holder_kind, holding.purpose
     if kind == HolderKind.DESK and purpose == HoldingPurpose.PRESENT and handling.state == HandlingState.NOTED:
         form = pick("present", hf.PresentForm)
-        form.set_chains(list(selectors.chains_list(tenant_id=tid)))
+        form.set_chains(list(selectors.chains_list(tenant_id=tid, active_only=True)))
         out["present"] = form
         if handling.letter.purpose == Purpose.INFORM:
             form = pick("inform", hf.TargetsForm)
@@ -220,7 +222,7 @@ def _run(request: HttpRequest, handling: Handling, form: Any, name: str, holding
 def present(request: HttpRequest, agency: str, handling_id: int) -> HttpResponse:
     handling = _handling(request, handling_id)
     form = hf.PresentForm(request.POST)
-    form.set_chains(list(selectors.chains_list(tenant_id=_tid(request))))
+    form.set_chains(list(selectors.chains_list(tenant_id=_tid(request), active_only=True)))
     desk = _desk(request, handling)
     return _run(request, handling, form, "present", desk, lambda d: services.present(
         tenant_id=_tid(request), actor=request.actor, handling_id=handling.pk, chain_id=d["chain"], note=d["note"]),
@@ -298,7 +300,7 @@ def assign(request: HttpRequest, agency: str, holding_id: int) -> HttpResponse:
 @require_POST
 def return_(request: HttpRequest, agency: str, holding_id: int) -> HttpResponse:
     return _holding_action(request, holding_id, hf.ReasonForm(request.POST), "return", lambda h, d: services.return_holding(
-        tenant_id=_tid(request), actor=request.actor, holding_id=h.pk, reason=d["reason"]), _("ส่งคืนงานสารบรรณกลางแล้ว"))
+        tenant_id=_tid(request), actor=request.actor, holding_id=h.pk, reason=d["reason"]), _("ส่งคืนแล้ว"))
 
 
 @require_POST
@@ -325,9 +327,18 @@ def close(request: HttpRequest, agency: str, holding_id: int) -> HttpResponse:
         _("ปิดเรื่องแล้ว"))
 
 
-# --- settings: presentation chains and file categories (agency admin) -------------------------------------------
+# --- settings: presentation chains, due-date rules and file categories (agency admin) ---------------------------
+def _applies_to(row: Any, kinds: dict[str, str], urgencies: dict[str, str]) -> str:
+    """A chain's or a rule's conditions as a Thai line ("" = every letter)."""
+    parts = [", ".join(str(kinds.get(k, k)) for k in row.letter_kinds or []),
+             ", ".join(str(urgencies.get(u, u)) for u in row.urgencies or []),
+             _("จาก %(agency)s") % {"agency": row.sender_agency.name_th} if row.sender_agency_id else ""]
+    return " · ".join(p for p in parts if p)
+
+
 def _settings_page(request: HttpRequest, *, status: int = 200, chain_form: hf.ChainForm | None = None,
                    category_form: hf.FileCategoryForm | None = None, delegation_form: hf.DelegationForm | None = None,
+                   due_rule_form: hf.DueRuleForm | None = None,
                    revoke: tuple[int, hf.RevokeForm] | None = None) -> HttpResponse:
     if not request.actor.can(Action.ORG_MANAGE):
         raise PermissionDeniedInTenant()
@@ -335,11 +346,17 @@ def _settings_page(request: HttpRequest, *, status: int = 200, chain_form: hf.Ch
     items = selectors.delegations_list(tenant_id=tid)
     for d in items:
         d.revoke_form = revoke[1] if revoke and revoke[0] == d.pk else _revoke_form(d.pk)
+    kinds, urgencies = dict(LetterKind.choices), dict(Urgency.choices)
+    chains, rules = selectors.chains_list(tenant_id=tid), list(selectors.due_rules_list(tenant_id=tid))
+    for row in [*chains, *rules]:
+        row.applies_to = _applies_to(row, kinds, urgencies)
     return render_page(request, "documents/handling/settings.html", {
-        "chains": selectors.chains_list(tenant_id=tid),
+        "chains": chains,
+        "due_rules": rules,
         "categories": list(selectors.file_categories_list(tenant_id=tid, active_only=False)),
         "delegations": items,
         "chain_form": chain_form or hf.ChainForm(positions=_positions(request)),
+        "due_rule_form": due_rule_form or hf.DueRuleForm(),
         "category_form": category_form or hf.FileCategoryForm(),
         "delegation_form": delegation_form or hf.DelegationForm(positions=_positions(request)),
     }, status=status)
@@ -363,8 +380,16 @@ def _save(request: HttpRequest, form: Any, call: Callable[[dict[str, Any]], Any]
 def chain_create(request: HttpRequest, agency: str) -> HttpResponse:
     form = hf.ChainForm(request.POST, positions=_positions(request))
     return _save(request, form, lambda d: services.chain_create(
-        tenant_id=_tid(request), actor=request.actor, name_th=d["name_th"], position_ids=form.position_ids()),
-        _("เพิ่มสายการเสนอแล้ว"), chain_form=form)
+        tenant_id=_tid(request), actor=request.actor, name_th=d["name_th"], position_ids=form.position_ids(),
+        **form.conditions()), _("เพิ่มสายการเสนอแล้ว"), chain_form=form)
+
+
+@require_POST
+def due_rule_create(request: HttpRequest, agency: str) -> HttpResponse:
+    form = hf.DueRuleForm(request.POST)
+    return _save(request, form, lambda d: services.due_rule_create(
+        tenant_id=_tid(request), actor=request.actor, name_th=d["name_th"], working_days=d["working_days"],
+        **form.conditions()), _("เพิ่มหลักเกณฑ์กำหนดเสร็จแล้ว"), due_rule_form=form)
 
 
 @require_POST
@@ -372,6 +397,35 @@ def category_create(request: HttpRequest, agency: str) -> HttpResponse:
     form = hf.FileCategoryForm(request.POST)
     return _save(request, form, lambda d: services.file_category_create(
         tenant_id=_tid(request), actor=request.actor, **d), _("เพิ่มหมวด/แฟ้มแล้ว"), category_form=form)
+
+
+def _set_active(request: HttpRequest, call: Callable[[bool], Any]) -> HttpResponse:
+    """One toggle (ใช้งาน / ปิดใช้งาน) of a chain, a due rule or a file category."""
+    form = hf.ActiveForm(request.POST)
+    status, _row = _attempt(form, lambda d: call(d["active"]))
+    if status is None:
+        messages.success(request, _("เปิดใช้งานแล้ว") if form.cleaned_data["active"] else _("ปิดใช้งานแล้ว"))
+        return redirect("handling-settings", agency=request.tenant.slug)
+    messages.error(request, form.app_error.message_th if form.app_error else _("กรุณาเลือกใช้งานหรือปิดใช้งาน"))
+    return _settings_page(request, status=status)
+
+
+@require_POST
+def chain_set_active(request: HttpRequest, agency: str, chain_id: int) -> HttpResponse:
+    return _set_active(request, lambda active: services.chain_set_active(
+        tenant_id=_tid(request), actor=request.actor, chain_id=chain_id, active=active))
+
+
+@require_POST
+def due_rule_set_active(request: HttpRequest, agency: str, rule_id: int) -> HttpResponse:
+    return _set_active(request, lambda active: services.due_rule_set_active(
+        tenant_id=_tid(request), actor=request.actor, rule_id=rule_id, active=active))
+
+
+@require_POST
+def category_set_active(request: HttpRequest, agency: str, category_id: int) -> HttpResponse:
+    return _set_active(request, lambda active: services.file_category_set_active(
+        tenant_id=_tid(request), actor=request.actor, category_id=category_id, active=active))
 
 
 @require_POST
