@@ -3,11 +3,16 @@ Views parse, call one service or selector and answer; the rules live in document
 
 from __future__ import annotations
 
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from documents.api.serializers import FileOutputSerializer
+from documents.files.services import PreparedFile, file_discard_prepared, file_download_response, file_prepare
 from documents.handling import delegations, memos, selectors, services
 from documents.models import (
     EventKind,
@@ -19,6 +24,7 @@ from documents.models import (
     Purpose,
     Urgency,
 )
+from eoffice.common.exceptions import ApplicationError
 from tenants.api.views._common import MAX_ID, TenantApi, api_schema, check_id
 
 TAGS = ["handling"]
@@ -93,6 +99,7 @@ class HandlingOutputSerializer(serializers.Serializer):
     holders = HoldingOutputSerializer(many=True, help_text="who holds it now")
     mine = serializers.ListField(child=serializers.IntegerField(), help_text="open holdings I may act on")
     timeline = EventOutputSerializer(many=True)
+    files = FileOutputSerializer(many=True, help_text="the letter's files: GET letters/<id>/files/<file_id>/")
 
 
 def holder_label(h) -> str:  # type: ignore[no-untyped-def]
@@ -141,6 +148,7 @@ def handling_data(request: Request, handling) -> dict:  # type: ignore[no-untype
              "holding_id": e.holding_id}
             for e in selectors.timeline(tenant_id=tid, handling=handling)
         ],
+        "files": selectors.handling_files(tenant_id=tid, handling=handling),
     }
 
 
@@ -354,15 +362,40 @@ class ForwardApi(_HoldingAction):
 
 
 class ActApi(_HoldingAction):
+    parser_classes = [JSONParser, MultiPartParser]
+
     class InputSerializer(serializers.Serializer):
         text = serializers.CharField(max_length=services.TEXT_MAX, help_text="การปฏิบัติ")
+        files = serializers.ListField(child=serializers.FileField(), required=False, default=list,
+                                      max_length=services.ACTION_FILES_MAX,
+                                      help_text="multipart only: documents of the action (a reply, a report)")
 
-    @api_schema(operation_id="handling_act", summary="บันทึกการปฏิบัติ (record what was done)", tags=TAGS,
-                request=InputSerializer, responses={200: HandlingOutputSerializer}, errors=ACTION_ERRORS)
+    @api_schema(operation_id="handling_act", summary="บันทึกการปฏิบัติ (record what was done, with its documents)",
+                tags=TAGS, request={"application/json": InputSerializer, "multipart/form-data": InputSerializer},
+                responses={200: HandlingOutputSerializer}, errors=ACTION_ERRORS)
     def post(self, request: Request, agency: str, holding_id: int) -> Response:
         d = _valid(self.InputSerializer, request)
-        event = services.act(tenant_id=request.tenant.pk, actor=request.actor, holding_id=check_id(holding_id), **d)
+        prepared: list[PreparedFile] = []
+        try:
+            for upload in d["files"]:
+                prepared.append(file_prepare(upload, upload.name))
+            event = services.act(tenant_id=request.tenant.pk, actor=request.actor, holding_id=check_id(holding_id),
+                                 text=d["text"], files=prepared)
+        except ApplicationError:
+            for p in prepared:
+                file_discard_prepared(p)
+            raise
         return self.answer(request, event.handling_id)
+
+
+class LetterFileApi(TenantApi):
+    @api_schema(operation_id="handling_file", summary="ไฟล์ของหนังสือ (download; for its holders, past and present)",
+                tags=TAGS, responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+                parameters=[OpenApiParameter("inline", bool, description="show a PDF or an image in the browser")])
+    def get(self, request: Request, agency: str, handling_id: int, file_id: int) -> HttpResponse:
+        f = selectors.handling_file_get(request.actor, tenant_id=request.tenant.pk, handling_id=check_id(handling_id),
+                                        file_id=check_id(file_id))
+        return file_download_response(f, inline=request.query_params.get("inline") in ("1", "true"))
 
 
 class CloseApi(_HoldingAction):

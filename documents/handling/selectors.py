@@ -22,6 +22,7 @@ from documents.models import (
     HoldingStatus,
     PresentationChain,
     PresentationStep,
+    StoredFile,
 )
 from eoffice.common.exceptions import NotFoundInTenant
 from tenants import selectors as tenant_selectors
@@ -126,6 +127,24 @@ def handling_get(actor: Actor, *, tenant_id: int, handling_id: int) -> Handling:
     if q is None or not Holding.objects.filter(tenant_id=tenant_id, handling=handling).filter(q).exists():
         raise NotFoundInTenant()
     return handling
+
+
+def handling_files(*, tenant_id: int, handling: Handling) -> list[StoredFile]:
+    """The letter's files as its holders read them: the original, the working copy, enclosures, previews
+    and the officers' action documents."""
+    if handling.letter_id is None:
+        return []
+    return list(StoredFile.objects.filter(tenant_id=tenant_id, letter_id=handling.letter_id).order_by("sort_order", "id"))
+
+
+def handling_file_get(actor: Actor, *, tenant_id: int, handling_id: int, file_id: int) -> StoredFile:
+    """One file of a letter for someone who may see the letter's handling (its holders, past and present,
+    and agency-wide readers); another letter's file is not found."""
+    handling = handling_get(actor, tenant_id=tenant_id, handling_id=handling_id)
+    f = StoredFile.objects.filter(tenant_id=tenant_id, pk=file_id, letter_id=handling.letter_id).first()
+    if f is None or handling.letter_id is None:
+        raise NotFoundInTenant()
+    return f
 
 
 def handling_for_entry(actor: Actor, *, tenant_id: int, entry_id: int) -> Handling | None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
+from documents.files.services import PreparedFile, file_record
 from documents.handling.access import Holder, holder_of, require_manage
 from documents.handling.due import default_due_on
 from documents.handling.errors import HandlingError, NotAllowed, WrongState
@@ -30,6 +31,7 @@ from documents.models import (
     EntryStatus,
     EventKind,
     FileCategory,
+    FileRole,
     Handling,
     HandlingEvent,
     HandlingState,
@@ -55,6 +57,7 @@ from tenants.services.audit import audit_record
 PHRASES = ("ทราบ", "ดำเนินการ", "เห็นชอบ", "อนุมัติ", "ไม่อนุมัติ", "มอบ", "แจ้งเวียน", "เพื่อโปรดพิจารณา")
 TEXT_MAX = 4000
 NOTE_MAX = 1000
+ACTION_FILES_MAX = 10
 
 
 @dataclass(frozen=True)
@@ -531,8 +534,11 @@ def forward(*, tenant_id: int, actor: Actor, holding_id: int, unit_id: int, reas
     return nxt
 
 
-def act(*, tenant_id: int, actor: Actor, holding_id: int, text: str) -> HandlingEvent:
-    """An officer records what was done (การปฏิบัติ); the letter stays with them until closed."""
+def act(*, tenant_id: int, actor: Actor, holding_id: int, text: str,
+        files: Sequence[PreparedFile] = ()) -> HandlingEvent:
+    """An officer records what was done (การปฏิบัติ), with the documents of it if any (a reply, a report:
+    stored with the letter as ``action`` files, named on the event); the letter stays with them until
+    closed."""
     holder = holder_of(actor, tenant_id=tenant_id)
     _not_read_only(holder)
     holding = _locked_holding(tenant_id, holding_id, holder)
@@ -541,8 +547,15 @@ def act(*, tenant_id: int, actor: Actor, holding_id: int, text: str) -> Handling
     text = _clean(text, TEXT_MAX, field="text")
     if not text:
         raise HandlingError("กรุณาบันทึกสิ่งที่ได้ดำเนินการ", "Please describe what was done.", field="text")
+    if len(files) > ACTION_FILES_MAX:
+        raise HandlingError(f"แนบไฟล์ได้ไม่เกิน {ACTION_FILES_MAX} ไฟล์ต่อครั้ง",
+                            f"Attach at most {ACTION_FILES_MAX} files at a time.", field="files")
+    base = holding.handling.letter_id
+    stored = [file_record(tenant_id=tenant_id, prepared=p, letter_id=base, role=FileRole.ACTION, actor_id=actor.user_id,
+                          sort_order=1000 + i) for i, p in enumerate(files)]
     return _event(tenant_id, actor, holder, holding.handling, EventKind.ACTED, holding=holding,
-                  position_id=holding.position_id, text=text)
+                  position_id=holding.position_id, text=text,
+                  details={"files": [{"id": f.pk, "name": f.original_name} for f in stored]} if stored else None)
 
 
 def close(*, tenant_id: int, actor: Actor, holding_id: int, file_category_id: int, text: str = "") -> Handling:

@@ -28,6 +28,7 @@ class FileRole(models.TextChoices):
     ENCLOSURE = "enclosure", _("สิ่งที่ส่งมาด้วย")
     PREVIEW = "preview", _("ภาพตัวอย่าง (แปลงเป็น PDF)")
     EMAIL = "email", _("อีเมลต้นฉบับ")
+    ACTION = "action", _("เอกสารการปฏิบัติ")  # attached by the officer with what was done (a reply, a report)
 
 
 class FileState(models.TextChoices):

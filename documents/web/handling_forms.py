@@ -122,6 +122,8 @@ class ForwardForm(ReasonForm):
 
 class ActForm(ThaiFirstForm):
     text = forms.CharField(label=_("การปฏิบัติ"), max_length=services.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(label=_("แนบเอกสารการปฏิบัติ (ถ้ามี)"),
+                              help_text=_("เช่น ร่างหนังสือตอบ รายงานผล PDF ไฟล์สำนักงาน หรือภาพสแกน"))
 
 
 class CloseForm(ThaiFirstForm):

@@ -4,11 +4,14 @@ English; XSS payloads in notes and endorsements come back as the same inert text
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.api.conftest import DBS
+from tests.registry.fixtures_files import pdf_bytes
 
 pytestmark = pytest.mark.django_db(databases=DBS)
 
@@ -84,10 +87,21 @@ def test_the_whole_path_through_the_api(as_user, tenants, first_of):
 
     officer = as_user("a_officer")
     assert officer.post(slug, f"handling/holdings/{task['id']}/act/", {"text": "ส่งข้อมูลแล้ว"}).status == 200
+    # with a document of the action (multipart): stored with the letter, named on the event, downloadable
+    r = officer.client.post(f"/api/v1/a/{slug}/handling/holdings/{task['id']}/act/",
+                            {"text": "แนบรายงานผล", "files": [SimpleUploadedFile("รายงานผล.pdf", pdf_bytes())]},
+                            headers={"X-Eoffice-Agency": slug})
+    assert r.status_code == 200, r.content[:500]
+    done = json.loads(r.content)
+    (doc,) = [f for f in done["files"] if f["role"] == "action"]
+    assert done["timeline"][-1]["details"]["files"] == [{"id": doc["id"], "name": "รายงานผล.pdf"}]
+    got = officer.client.get(f"/api/v1/a/{slug}/handling/letters/{hid}/files/{doc['id']}/")
+    assert got.status_code == 200 and got.content[:5] == b"%PDF-"
+    assert officer.client.get(f"/api/v1/a/{slug}/handling/letters/{hid}/files/99999999/").status_code == 404
     c = officer.post(slug, f"handling/holdings/{task['id']}/close/", {"file_category_id": cat.data["id"]})
     assert c.status == 200 and c.data["state"] == "closed", c.data
     assert [t["kind"] for t in c.data["timeline"]] == [
-        "noted", "presented", "endorsed", "distributed", "unit_registered", "assigned", "acted", "closed"]
+        "noted", "presented", "endorsed", "distributed", "unit_registered", "assigned", "acted", "acted", "closed"]
     # the officer can read the letter they held; another officer of another unit cannot
     assert officer.get(slug, f"handling/letters/{hid}/").status == 200
 

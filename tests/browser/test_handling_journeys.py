@@ -68,6 +68,14 @@ with tenant_scope(a.pk):
                                                  recommendation="เห็นควรมอบกองคลัง"))
 
     out["journey_entry"] = letter("ขอความร่วมมือสำรวจข้อมูลผู้สูงอายุ").pk
+    from documents.files.services import file_prepare
+    from tests.registry.fixtures_files import pdf_bytes
+    filed = services.register_incoming(
+        tenant_id=a.pk, actor=clerk, idempotency_key=uuid.uuid4().hex,
+        files=[file_prepare(pdf_bytes(2), "หนังสือจังหวัด.pdf")],
+        data=IncomingInput(subject=f"แจ้งแนวทางการจัดทำแผน {tag}", purpose="consider", sender=PartyInput(name="จังหวัดนครราชสีมา")))
+    out["with_file"] = h.handling_start(tenant_id=a.pk, actor=clerk, entry_id=filed.pk,
+                                        note=h.NoteInput(summary="แจ้งแนวทางการจัดทำแผน")).pk
     out["note_entry"] = letter("ขอเชิญประชุมสัมมนา").pk
     out["noted"] = noted("แจ้งกำหนดการตรวจราชการ").pk
     out["noted_inform"] = noted("แจ้งวันหยุดราชการ", "inform").pk
@@ -143,6 +151,7 @@ def _pages(d: dict) -> list[tuple[str, str, str]]:
         ("a_officer", A + "handling/?overdue=on", "an officer's inbox, filtered"),
         ("a_agency_admin", A + "handling/settings/", "chains, due rules, delegations and file categories"),
         ("a_central_clerk", A + "handling/memos/new/", "the memo form"),
+        ("a_central_clerk", _letter(d["with_file"]), "a letter with its file and the in-page preview"),
         ("a_unit_clerk", _letter(d["memo"]), "a memo received by the unit"),
         ("a_head", _letter(d["acting"]), "to endorse while acting for a post"),
     ]

@@ -6,7 +6,8 @@ Model keys: chain, chainposition, filecategory, duerule, otherunit, delegation, 
 (noted, for information), orderedhandling (ordered, at the desk to distribute), presentholding (at the
 chain position), infopresent (at the chain position, a letter for information), informholding (sent
 for information to the unit), unitholding (distributed to the unit), registeredholding (registered
-in the unit's book), task (assigned to the all-roles member)."""
+in the unit's book), task (assigned to the all-roles member), actionfile (a document the member attached
+to their action on a task), actionhandling (that letter's handling)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Any
 
 HANDLING_MODELS = ("chain", "chainposition", "filecategory", "duerule", "otherunit", "delegation", "handling", "informhandling",
                    "orderedhandling", "presentholding", "infopresent", "informholding", "unitholding",
-                   "registeredholding", "task")
+                   "registeredholding", "task", "actionfile", "actionhandling")
 
 
 def _actor(w, key: str):  # type: ignore[no-untyped-def]
@@ -88,6 +89,19 @@ def handling_obj(w, key: str, model: str) -> Any:  # type: ignore[no-untyped-def
             tenant_id=t, actor=actor, from_position_id=w.id(key, "position"), to_position_id=w.id(key, "chainposition"),
             order_reference=w.name("คำสั่ง"), order_date=dt.date(2024, 1, 2), starts_on=dt.date(2024, 1, 2),
             letter_kinds=["external"])
+    if model == "actionhandling":
+        from documents.models import Handling
+
+        return Handling.objects.get(tenant_id=t, letter_id=w.obj(key, "actionfile").letter_id)
+    if model == "actionfile":
+        from documents.files.services import file_prepare
+        from documents.models import StoredFile
+        from tests.registry.fixtures_files import pdf_bytes
+
+        task = handling_obj(w, key, "task")
+        event = services.act(tenant_id=t, actor=actor, holding_id=task.pk, text=w.name("ปฏิบัติ"),
+                             files=[file_prepare(pdf_bytes(), f"{w.name('reply')}.pdf")])
+        return StoredFile.objects.get(tenant_id=t, pk=event.details["files"][0]["id"])
     if model == "otherunit":
         return org.org_unit_create(tenant_id=t, actor=None, name_th=w.name("หน่วยอื่น"), unit_number="8")
     if model == "handling":

@@ -8,7 +8,9 @@ import re
 import uuid
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.registry.fixtures_files import pdf_bytes
 from tests.web.conftest import DBS, body
 
 pytestmark = pytest.mark.django_db(databases=DBS)
@@ -105,13 +107,29 @@ def test_the_whole_path_in_pages(client, login, setup):
     assert "31 ธ.ค. 2570" in inbox or "31 ธันวาคม 2570" in inbox
     page = body(client.get(letter_url))
     holding = _holding_in(page, "act")
-    assert _post(client, f"{A}handling/holdings/{holding}/act/", {"text": "ตอบรับการประชุมแล้ว"}).status_code == 302
+    bad = _post(client, f"{A}handling/holdings/{holding}/act/", {
+        "text": "แนบไฟล์ผิด", "files": [SimpleUploadedFile("virus.exe", b"MZ\x90\x00" + b"\x00" * 200)]})
+    assert bad.status_code == 400 and "virus.exe" in body(bad)  # refused by name, nothing recorded
+    reply = SimpleUploadedFile("ร่างหนังสือตอบ.pdf", pdf_bytes(title="ร่างตอบ"), content_type="application/pdf")
+    r = _post(client, f"{A}handling/holdings/{holding}/act/", {"text": "ตอบรับการประชุมแล้ว", "files": [reply]})
+    assert r.status_code == 302, body(r)[:3000]
+    page = body(client.get(letter_url))
+    assert page.count("แนบไฟล์ผิด") == 0
+    m = re.search(rf'href="({A}handling/letters/{hid}/files/(\d+)/)">ร่างหนังสือตอบ.pdf', page)
+    assert m, "the action's document is linked from the timeline and the files list"
+    got = client.get(m.group(1))
+    assert got.status_code == 200 and b"".join(got.streaming_content if got.streaming else [got.content])[:5] == b"%PDF-"
     r = _post(client, f"{A}handling/holdings/{holding}/close/", {"category": setup["cat"]})
     assert r.status_code == 302
     page = body(client.get(letter_url))
     assert "ปิดเรื่องแล้ว" in page and "แฟ้มทดสอบหน้าเว็บ" in page
     for word in ("เกษียนหนังสือ", "เสนอ", "แจกจ่าย", "หน่วยงานรับเรื่อง", "มอบหมายผู้ปฏิบัติ", "บันทึกการปฏิบัติ", "ปิดเรื่อง"):
         assert word in page
+    client.logout()
+    login("b_central_clerk")  # another agency: the file is not found (same answer as a missing one)
+    assert client.get(m.group(1).replace("tenant-a", "tenant-b")).status_code == 404
+    client.logout()
+    login("a_officer")
     sheet = body(client.get(letter_url + "sheet/"))  # ใบเกษียน: the note and the order, signed as recorded
     assert "ใบเกษียนหนังสือ" in sheet and "เห็นควรมอบกองคลัง" in sheet and "ปลัดองค์การบริหารส่วนตำบลเอ" in sheet
     assert "&lt;script&gt;" in sheet and "<script>alert" not in sheet

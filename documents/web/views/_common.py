@@ -1,4 +1,4 @@
-"""Helpers shared by the registry views (no queries of their own)."""
+"""Helpers shared by the registry and handling views (no queries of their own)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 
 from documents.files.services import FileRejected, PreparedFile, file_discard_prepared, file_prepare
-from documents.models import Book
+from documents.models import Book, FileRole, FileState, StoredFile
 from documents.registry import selectors, services
 from eoffice.common.exceptions import ApplicationError
 from tenants.roles import Action
@@ -16,6 +16,17 @@ from tenants.web.forms import ThaiFirstForm
 from tenants.web.views._common import render_page
 
 DEFAULTS_KEY = "registry.defaults"
+PREVIEW_PDF = "application/pdf"
+PREVIEW_IMAGES = frozenset({"image/jpeg", "image/png"})
+
+
+def preview_file(files: Sequence[StoredFile]) -> StoredFile | None:
+    """The file to show in a letter's page: the stamped working copy, else the original, else any PDF/image."""
+    usable = [f for f in files if f.state == FileState.OK and (f.content_type == PREVIEW_PDF
+                                                               or f.content_type in PREVIEW_IMAGES)]
+    order = {FileRole.STAMPED: 0, FileRole.ORIGINAL: 1, FileRole.PREVIEW: 2}
+    usable.sort(key=lambda f: (order.get(f.role, 3), f.sort_order, f.pk))
+    return usable[0] if usable else None
 
 
 def visible_books(request: HttpRequest) -> list[Book]:

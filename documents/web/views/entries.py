@@ -20,11 +20,8 @@ from documents.handling import selectors as handling_selectors
 from documents.models import (
     BookKind,
     EntryStatus,
-    FileRole,
-    FileState,
     Purpose,
     RegistryEntry,
-    StoredFile,
     Urgency,
 )
 from documents.registry import selectors, services
@@ -41,10 +38,12 @@ from documents.web.forms import (
     UnitRegisterForm,
 )
 from documents.web.views._common import (
+    PREVIEW_PDF,
     discard,
     fail_or_status,
     issuable,
     prepare_uploads,
+    preview_file,
     render_registry,
     visible_books,
 )
@@ -54,8 +53,6 @@ from tenants import selectors as tenant_selectors
 from tenants.roles import Action
 from tenants.web.views._common import require
 
-PREVIEW_PDF = "application/pdf"
-PREVIEW_IMAGES = frozenset({"image/jpeg", "image/png"})
 AMEND_LABELS = {
     "subject": "เรื่อง", "letter_reference": "ที่", "letter_date": "ลงวันที่", "refers_to": "อ้างถึง",
     "enclosures": "สิ่งที่ส่งมาด้วย", "purpose": "วัตถุประสงค์", "urgency": "ชั้นความเร็ว", "deliver_by": "ด่วนภายใน",
@@ -105,15 +102,6 @@ def _amendments(request: HttpRequest, entry: RegistryEntry) -> list[dict[str, An
     return out
 
 
-def _preview(files: list[StoredFile]) -> StoredFile | None:
-    """The file to show in the page: the stamped working copy, else the original, else any PDF/image."""
-    usable = [f for f in files if f.state == FileState.OK and (f.content_type == PREVIEW_PDF
-                                                               or f.content_type in PREVIEW_IMAGES)]
-    order = {FileRole.STAMPED: 0, FileRole.ORIGINAL: 1, FileRole.PREVIEW: 2}
-    usable.sort(key=lambda f: (order.get(f.role, 3), f.sort_order, f.pk))
-    return usable[0] if usable else None
-
-
 def _unit_books(request: HttpRequest, entry: RegistryEntry, related: list[RegistryEntry]) -> list:
     if entry.book.kind != BookKind.CENTRAL_INCOMING or entry.status == EntryStatus.ANNULLED:
         return []
@@ -160,7 +148,7 @@ def _detail(request: HttpRequest, entry: RegistryEntry, *, status: int = 200, **
                                if m.is_active and m.user_id != actor.user_id)
     else:
         grant_form = None
-    preview = _preview(files)
+    preview = preview_file(files)
     handling = handling_selectors.handling_for_entry(actor, tenant_id=tenant.pk, entry_id=entry.pk)
     can_note = (handling is None and entry.book.kind == BookKind.CENTRAL_INCOMING and open_ and letter is not None
                 and not letter.is_secret and actor.can(Action.REGISTRY_CENTRAL_WRITE))

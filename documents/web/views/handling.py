@@ -14,9 +14,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from documents.files.services import file_download_response
 from documents.handling import delegations, selectors, services
 from documents.handling.due import default_due_on
 from documents.models import (
+    FileRole,
     Handling,
     HandlingState,
     HolderKind,
@@ -28,7 +30,7 @@ from documents.models import (
 )
 from documents.registry import selectors as registry_selectors
 from documents.web import handling_forms as hf
-from documents.web.views._common import fail_or_status
+from documents.web.views._common import PREVIEW_PDF, discard, fail_or_status, prepare_uploads, preview_file
 from eoffice.common.exceptions import ApplicationError, NotFoundInTenant, PermissionDeniedInTenant
 from eoffice.common.thaidate import thai_date_numeric
 from tenants import selectors as tenant_selectors
@@ -178,10 +180,14 @@ def _letter_page(request: HttpRequest, handling: Handling, *, status: int = 200,
     shown = {id(v) for a in actions for v in a.values()}
     # a refused form whose step no longer applies (the letter moved on) still shows its message, at the top
     unplaced = [f for k, f in bound.items() if k != "holding" and id(f) not in shown]
+    files = selectors.handling_files(tenant_id=tid, handling=handling)
+    preview = preview_file(files)
     return render_page(request, "documents/handling/letter.html", {
         "handling": handling, "entry": handling.entry, "letter": handling.letter,
         "holders": list(selectors.open_holdings(tenant_id=tid, handling=handling)),
         "timeline": list(selectors.timeline(tenant_id=tid, handling=handling)),
+        "files": [f for f in files if f.role != FileRole.PREVIEW], "preview": preview,
+        "preview_is_pdf": preview is not None and preview.content_type == PREVIEW_PDF,
         "actions": actions, "refused_form": unplaced[0] if unplaced else None,
     }, status=status)
 
@@ -314,8 +320,21 @@ def forward(request: HttpRequest, agency: str, holding_id: int) -> HttpResponse:
 
 @require_POST
 def act(request: HttpRequest, agency: str, holding_id: int) -> HttpResponse:
-    return _holding_action(request, holding_id, hf.ActForm(request.POST), "act", lambda h, d: services.act(
-        tenant_id=_tid(request), actor=request.actor, holding_id=h.pk, text=d["text"]), _("บันทึกการปฏิบัติแล้ว"))
+    """การปฏิบัติ, with its documents: each upload is checked and stored before the transaction; a refusal
+    discards them (nothing half-written)."""
+    form = hf.ActForm(request.POST, request.FILES)
+
+    def call(h: Holding, d: dict[str, Any]) -> Any:  # runs in _attempt's savepoint
+        got = prepare_uploads(form, d["files"])  # no database: checks, encrypts, stores the blobs
+        if got is None:
+            raise form.app_error  # type: ignore[misc]
+        try:
+            return services.act(tenant_id=_tid(request), actor=request.actor, holding_id=h.pk, text=d["text"], files=got)
+        except ApplicationError:
+            discard(got)
+            raise
+
+    return _holding_action(request, holding_id, form, "act", call, _("บันทึกการปฏิบัติแล้ว"))
 
 
 @require_POST
@@ -449,6 +468,14 @@ def delegation_revoke(request: HttpRequest, agency: str, delegation_id: int) -> 
     return _save(request, form, lambda d: delegations.delegation_revoke(
         tenant_id=_tid(request), actor=request.actor, delegation_id=delegation_id, reason=d["reason"]),
         _("ยกเลิกการมอบอำนาจแล้ว"), revoke=(delegation_id, form))
+
+
+@require_GET
+def letter_file(request: HttpRequest, agency: str, handling_id: int, file_id: int) -> HttpResponse:
+    """A file of the letter for its holders (who may not open the central book): ``?inline=1`` shows a PDF
+    or an image in the browser."""
+    f = selectors.handling_file_get(request.actor, tenant_id=_tid(request), handling_id=handling_id, file_id=file_id)
+    return file_download_response(f, inline=request.GET.get("inline") == "1")
 
 
 @require_GET

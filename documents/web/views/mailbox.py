@@ -20,8 +20,13 @@ from documents.models import FileState, MailboxMessage, MailboxMessageState
 from documents.registry import selectors
 from documents.web import reads
 from documents.web.forms import MailboxDismissForm, MailboxRegisterForm
-from documents.web.views._common import fail_or_status, incoming_books, render_registry
-from documents.web.views.entries import PREVIEW_IMAGES, PREVIEW_PDF
+from documents.web.views._common import (
+    PREVIEW_IMAGES,
+    PREVIEW_PDF,
+    fail_or_status,
+    incoming_books,
+    render_registry,
+)
 from eoffice.common.exceptions import ApplicationError, NotFoundInTenant
 from tenants.roles import Action
 from tenants.web.views._common import require
