@@ -85,12 +85,12 @@ def test_empty_and_invalid_audiences_are_refused(tenants, actor_of):
         handling = _letter(a, clerk)
         vacant = Position.objects.create(tenant_id=a.pk, title_th="ตำแหน่งว่าง", unit=office(a))
         cases = [
-            (dict(audience="nobody"), "handling_invalid"),
-            (dict(audience=AudienceKind.UNITS), "handling_invalid"),
-            (dict(audience=AudienceKind.POSITIONS, position_ids=[vacant.pk]), "empty_audience"),
-            (dict(audience=AudienceKind.UNITS, unit_ids=[7_000_000_001]), "handling_invalid"),
-            (dict(audience=AudienceKind.ALL, note="a\x00b"), "handling_invalid"),
-            (dict(audience=AudienceKind.ALL, note="ก" * 1001), "handling_invalid"),
+            ({"audience": "nobody"}, "handling_invalid"),
+            ({"audience": AudienceKind.UNITS}, "handling_invalid"),
+            ({"audience": AudienceKind.POSITIONS, "position_ids": [vacant.pk]}, "empty_audience"),
+            ({"audience": AudienceKind.UNITS, "unit_ids": [7_000_000_001]}, "handling_invalid"),
+            ({"audience": AudienceKind.ALL, "note": "a\x00b"}, "handling_invalid"),
+            ({"audience": AudienceKind.ALL, "note": "ก" * 1001}, "handling_invalid"),
         ]
         for kwargs, code in cases:
             with pytest.raises(HandlingError) as exc:
@@ -112,8 +112,8 @@ def test_who_may_circulate(tenants, actor_of):
                                      audience=AudienceKind.UNITS, unit_ids=[finance(a).pk])
         assert _people(circ) == _people(circ) - {unit_clerk.membership_id}
         # … but not to another unit, nor to everyone
-        for kwargs in (dict(audience=AudienceKind.UNITS, unit_ids=[office(a).pk]), dict(audience=AudienceKind.ALL),
-                       dict(audience=AudienceKind.POSITIONS, position_ids=[palad(a).pk])):
+        for kwargs in ({"audience": AudienceKind.UNITS, "unit_ids": [office(a).pk]}, {"audience": AudienceKind.ALL},
+                       {"audience": AudienceKind.POSITIONS, "position_ids": [palad(a).pk]}):
             with pytest.raises(NotAllowed) as exc:
                 circulation.circulate(tenant_id=a.pk, actor=unit_clerk, handling_id=handling.pk, **kwargs)
             assert exc.value.code == "outside_unit"
@@ -123,9 +123,8 @@ def test_who_may_circulate(tenants, actor_of):
         assert not circulation.may_circulate(officer, tenant_id=a.pk, handling=handling)
         assert circulation.may_circulate(unit_clerk, tenant_id=a.pk, handling=handling)
         assert holding.pk
-    with tenant_scope(a.pk, readable=(a.pk,)):
-        with pytest.raises((NotAllowed, NotFoundInTenant)):
-            circulation.circulate(tenant_id=a.pk, actor=auditor, handling_id=handling.pk, audience=AudienceKind.ALL)
+    with tenant_scope(a.pk, readable=(a.pk,)), pytest.raises((NotAllowed, NotFoundInTenant)):
+        circulation.circulate(tenant_id=a.pk, actor=auditor, handling_id=handling.pk, audience=AudienceKind.ALL)
 
 
 def test_secret_letters_are_not_circulated(tenants, actor_of):

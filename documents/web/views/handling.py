@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from documents.handling import delegations, selectors, services
+from documents.handling import circulation, delegations, selectors, services
 from documents.handling.due import default_due_on
 from documents.models import (
     Handling,
@@ -181,6 +181,8 @@ def _letter_page(request: HttpRequest, handling: Handling, *, status: int = 200,
         "holders": list(selectors.open_holdings(tenant_id=tid, handling=handling)),
         "timeline": list(selectors.timeline(tenant_id=tid, handling=handling)),
         "actions": actions, "refused_form": unplaced[0] if unplaced else None,
+        "may_circulate": circulation.may_circulate(request.actor, tenant_id=tid, handling=handling),
+        "circulations": circulation.of_letter(request.actor, tenant_id=tid, handling=handling),
     }, status=status)
 
 
