@@ -16,7 +16,7 @@ from typing import Any
 
 HANDLING_MODELS = ("chain", "chainposition", "filecategory", "duerule", "otherunit", "delegation", "handling", "informhandling",
                    "orderedhandling", "presentholding", "infopresent", "informholding", "unitholding",
-                   "registeredholding", "task")
+                   "registeredholding", "task", "circulation", "circulationrecipient")
 
 
 def _actor(w, key: str):  # type: ignore[no-untyped-def]
@@ -88,6 +88,17 @@ def handling_obj(w, key: str, model: str) -> Any:  # type: ignore[no-untyped-def
             tenant_id=t, actor=actor, from_position_id=w.id(key, "position"), to_position_id=w.id(key, "chainposition"),
             order_reference=w.name("คำสั่ง"), order_date=dt.date(2024, 1, 2), starts_on=dt.date(2024, 1, 2),
             letter_kinds=["external"])
+    if model == "circulation":  # to the world unit; the officer (and the world's member) are its audience
+        from documents.handling import circulation
+
+        w.membership(key, "officer")
+        return circulation.circulate(tenant_id=t, actor=actor, handling_id=_noted(w, key).pk, audience="units",
+                                     unit_ids=[w.id(key, "orgunit")], note=w.name("เวียน"))
+    if model == "circulationrecipient":
+        from documents.models import CirculationRecipient
+
+        return CirculationRecipient.objects.get(tenant_id=t, circulation=w.obj(key, "circulation"),
+                                                membership=w.membership(key, "officer"))
     if model == "otherunit":
         return org.org_unit_create(tenant_id=t, actor=None, name_th=w.name("หน่วยอื่น"), unit_number="8")
     if model == "handling":
