@@ -56,8 +56,10 @@ with tenant_scope(a.pk):
         return h.handling_start(tenant_id=a.pk, actor=clerk, entry_id=entry.pk, note=h.NoteInput(summary=subject))
 
     out["journey"] = noted("หนังสือเวียนแนวทางการจัดซื้อจัดจ้าง").pk
-    shown = c.circulate(tenant_id=a.pk, actor=clerk, handling_id=noted("หนังสือเวียนแจ้งวันหยุด").pk,
-                        audience="units", unit_ids=[finance.pk], note="<b>โปรดทราบ</b>")
+    informed = noted("หนังสือเวียนแจ้งวันหยุด")  # sent to กองคลัง for information: its clerk may circulate it too
+    h.send_for_information(tenant_id=a.pk, actor=clerk, handling_id=informed.pk, unit_ids=[finance.pk])
+    shown = c.circulate(tenant_id=a.pk, actor=clerk, handling_id=informed.pk, audience="units", unit_ids=[finance.pk],
+                        note="<b>โปรดทราบ</b>")
     out["shown"], out["shown_handling"] = shown.pk, shown.handling_id
     out["officer_name"] = Membership.objects.get(tenant_id=a.pk, user__username="a_officer").user.display_name_th
 print(json.dumps(out))
