@@ -216,3 +216,43 @@ def test_another_agencys_circulation_is_a_missing_one(tenants, actor_of):
                 call()
         assert circulation.mark_opened(tenant_id=b.pk, actor=officer_b, circulation_id=circ.pk) is False
         assert not CirculationRecipient.objects.filter(circulation_id=circ.pk).exists()  # RLS: not even visible
+
+
+# who may do what, per seeded role (the desk: anyone; a unit's clerk or head: their own unit; others: no)
+ROLES = [
+    # username, may circulate to everyone, to กองคลัง (finance), to สำนักปลัด (office), may see the status
+    ("a_central_clerk", True, True, True, True),
+    ("a_unit_clerk", False, True, False, False),
+    ("a_head", False, False, True, True),
+    ("a_officer", False, False, False, False),
+    ("a_agency_admin", False, False, False, False),
+]
+
+
+@pytest.mark.parametrize(("username", "everyone", "to_finance", "to_office", "status"), ROLES,
+                         ids=[r[0] for r in ROLES])
+def test_roles(tenants, actor_of, username, everyone, to_finance, to_office, status):
+    a = tenants.a
+    clerk, actor = actor_of("a_central_clerk", a), actor_of(username, a)
+    with tenant_scope(a.pk):
+        handling = _letter(a, clerk)
+        # the letter reaches both units for information, so every role here may read it
+        services.send_for_information(tenant_id=a.pk, actor=clerk, handling_id=handling.pk,
+                                      unit_ids=[finance(a).pk, office(a).pk])
+        sent = circulation.circulate(tenant_id=a.pk, actor=clerk, handling_id=_letter(a, clerk).pk,
+                                     audience=AudienceKind.ALL)
+        assert circulation.may_see_status(actor, tenant_id=a.pk, circulation=sent) is status
+
+        def attempt(**kw) -> bool:  # type: ignore[no-untyped-def]
+            try:
+                circulation.circulate(tenant_id=a.pk, actor=actor, handling_id=handling.pk, **kw)
+            except (NotAllowed, NotFoundInTenant):
+                return False
+            except WrongState as exc:  # reached already by an earlier allowed call
+                assert exc.code == "already_circulated"
+                return True
+            return True
+
+        assert attempt(audience=AudienceKind.UNITS, unit_ids=[finance(a).pk]) is to_finance
+        assert attempt(audience=AudienceKind.UNITS, unit_ids=[office(a).pk]) is to_office
+        assert attempt(audience=AudienceKind.ALL) is everyone
