@@ -157,6 +157,7 @@ def circulate(*, tenant_id: int, actor: Actor, handling_id: int, audience: str, 
     circ = Circulation.objects.create(tenant_id=tenant_id, handling=handling, audience_kind=audience,
                                       audience=names[:1000], unit_ids=units, position_ids=posts, note=note,
                                       created_by_id=actor.user_id)
+    circ.n_recipients = len(people)
     CirculationRecipient.objects.bulk_create([
         CirculationRecipient(tenant_id=tenant_id, circulation=circ, membership_id=m, position_th=title[:255])
         for m, title in sorted(people.items())
@@ -194,7 +195,10 @@ def acknowledge(*, tenant_id: int, actor: Actor, circulation_id: int) -> Circula
     if row.acknowledged_at is not None:
         raise WrongState("ท่านรับทราบหนังสือเวียนนี้แล้ว", "You have already acknowledged this circulation.",
                          code="already_acknowledged")
-    circ = Circulation.objects.select_for_update(of=("self",)).select_related("handling").get(pk=row.circulation_id)
+    circ = (Circulation.objects.select_for_update(of=("self",)).select_related("handling", "handling__letter")
+            .get(pk=row.circulation_id))
+    if circ.handling.letter.secrecy != Secrecy.NORMAL:
+        raise NotFoundInTenant()
     if circ.closed_at is not None:
         raise WrongState("การเวียนแจ้งนี้ปิดแล้ว", "This circulation has been closed.", code="circulation_closed")
     now = timezone.now()
@@ -248,7 +252,10 @@ def may_see_status(actor: Actor, *, tenant_id: int, circulation: Circulation) ->
 
 
 def _with_letter(qs: QuerySet[Circulation]) -> QuerySet[Circulation]:
-    return qs.select_related("handling", "handling__entry", "handling__letter", "created_by")
+    """With the letter, and only while it is not secret (a letter classified after it was circulated
+    drops out of every list and page)."""
+    return (qs.filter(handling__letter__secrecy=Secrecy.NORMAL)
+            .select_related("handling", "handling__entry", "handling__letter", "created_by"))
 
 
 def outstanding(actor: Actor, *, tenant_id: int) -> list[CirculationRecipient]:
@@ -257,7 +264,7 @@ def outstanding(actor: Actor, *, tenant_id: int) -> list[CirculationRecipient]:
         return []
     return list(CirculationRecipient.objects.filter(
         tenant_id=tenant_id, membership_id=actor.membership_id, acknowledged_at__isnull=True,
-        circulation__closed_at__isnull=True)
+        circulation__closed_at__isnull=True, circulation__handling__letter__secrecy=Secrecy.NORMAL)
         .select_related("circulation", "circulation__handling", "circulation__handling__entry",
                         "circulation__handling__letter", "circulation__created_by")
         .order_by("-circulation__created_at", "-id")[:OUTSTANDING_LIMIT])

@@ -139,6 +139,19 @@ def test_secret_letters_are_not_circulated(tenants, actor_of):
             circulation.circulate(tenant_id=a.pk, actor=clerk, handling_id=handling.pk, audience=AudienceKind.ALL)
         assert exc.value.code == "secret_not_circulated"
         assert not CirculationRecipient.objects.filter(circulation__handling=handling).exists()
+        # circulated, then classified: it drops out of the lists and its page is a missing one
+        officer = actor_of("a_officer", a)
+        other = _letter(a, clerk)
+        circ = circulation.circulate(tenant_id=a.pk, actor=clerk, handling_id=other.pk, audience=AudienceKind.UNITS,
+                                     unit_ids=[finance(a).pk])
+        Letter.objects.filter(pk=other.letter_id).update(secrecy=Secrecy.SECRET)
+        assert circ.pk not in {r.circulation_id for r in circulation.outstanding(officer, tenant_id=a.pk)}
+        assert circ.pk not in {c.pk for c in circulation.sent_by(clerk, tenant_id=a.pk)}
+        for who in (officer, clerk):
+            with pytest.raises(NotFoundInTenant):
+                circulation.circulation_get(who, tenant_id=a.pk, circulation_id=circ.pk)
+        with pytest.raises(NotFoundInTenant):
+            circulation.acknowledge(tenant_id=a.pk, actor=officer, circulation_id=circ.pk)
 
 
 def test_opening_is_not_acknowledging_and_twice_is_refused(tenants, actor_of):

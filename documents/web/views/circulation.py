@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from documents.handling import circulation, selectors
-from documents.models import Circulation, CirculationRecipient
+from documents.models import Circulation
 from documents.web import handling_forms as hf
 from documents.web.views.handling import _attempt
 from eoffice.common.exceptions import NotFoundInTenant, PermissionDeniedInTenant
@@ -42,8 +42,7 @@ def circulate(request: HttpRequest, agency: str, handling_id: int) -> HttpRespon
             tenant_id=_tid(request), actor=request.actor, handling_id=handling.pk, audience=d["audience"],
             unit_ids=d["units"], position_ids=d["positions"], note=d["note"]))
         if status is None:
-            n = CirculationRecipient.objects.filter(tenant_id=_tid(request), circulation=circ).count()
-            messages.success(request, _("เวียนแจ้งแล้ว ถึง %(n)d คน") % {"n": n})
+            messages.success(request, _("เวียนแจ้งแล้ว ถึง %(n)d คน") % {"n": circ.n_recipients})
             return redirect("handling-circulation-status", agency=request.tenant.slug, circulation_id=circ.pk)
     return render_page(request, "documents/handling/circulate.html", {
         "handling": handling, "entry": handling.entry, "letter": handling.letter, "form": form,
