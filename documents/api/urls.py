@@ -3,10 +3,11 @@ handling routes under ``/api/v1/a/<agency>/handling/`` (``api-handling-``)."""
 
 from django.urls import path
 
-from documents.api import handling, mailbox, views
+from documents.api import circulation, handling, mailbox, views
 
 A = "a/<slug:agency>/registry/"
 H = "a/<slug:agency>/handling/"
+HC = H + "circulations/<int:circulation_id>/"
 
 urlpatterns = [
     path(A + "books/", views.BooksApi.as_view(), name="api-registry-books"),
@@ -68,4 +69,9 @@ urlpatterns = [
     path(H + "delegations/", handling.DelegationsApi.as_view(), name="api-handling-delegations"),
     path(H + "delegations/<int:delegation_id>/revoke/", handling.DelegationRevokeApi.as_view(),
          name="api-handling-delegation-revoke"),
+    path(H + "letters/<int:handling_id>/circulate/", circulation.CirculateApi.as_view(), name="api-handling-circulate"),
+    path(H + "circulations/", circulation.OutstandingApi.as_view(), name="api-handling-circulations"),
+    path(HC, circulation.CirculationDetailApi.as_view(), name="api-handling-circulation"),
+    path(HC + "acknowledge/", circulation.CirculationAcknowledgeApi.as_view(), name="api-handling-circulation-acknowledge"),
+    path(HC + "close/", circulation.CirculationCloseApi.as_view(), name="api-handling-circulation-close"),
 ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0011_memo_due_rules'),
+        ('documents', '0013_circulation'),
     ]
 
     operations = [

@@ -1,5 +1,6 @@
 """Letters, registry books and entries, stored files (issue 3); handling inside the agency (issue 4)."""
 
+from documents.models.circulation import AudienceKind, Circulation, CirculationRecipient
 from documents.models.clock import ClockOverride
 from documents.models.files import FileKey, FileRole, FileState, StoredFile
 from documents.models.handling import (
@@ -47,6 +48,7 @@ from documents.models.registry import (
 )
 
 __all__ = [
+    "AudienceKind", "Circulation", "CirculationRecipient",
     "Delegation", "DueRule", "EventKind", "FileCategory", "Handling", "HandlingEvent", "HandlingState", "HolderKind", "Holding",
     "HoldingPurpose", "HoldingStatus", "PresentationChain", "PresentationStep",
     "Book", "BookCounter", "BookKind", "Channel", "ClockOverride", "EntryAmendment", "EntryStatus", "FileKey",

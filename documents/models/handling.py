@@ -178,6 +178,8 @@ class EventKind(models.TextChoices):
     FORWARDED = "forwarded", _("ส่งต่อ")
     CLOSED = "closed", _("ปิดเรื่อง")
     SENT = "sent", _("ส่งบันทึกข้อความ")
+    CIRCULATED = "circulated", _("เวียนแจ้ง")
+    ACKNOWLEDGED = "acknowledged", _("รับทราบหนังสือเวียน")
 
 
 class HandlingEvent(TenantOwnedModel):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.handling import services
 from documents.handling.selectors import SORTS
-from documents.models import LetterKind, Purpose, Urgency
+from documents.models import AudienceKind, LetterKind, Purpose, Urgency
 from documents.web.forms import MultipleFileField, new_idempotency_key
 from eoffice.common.thaidate import ThaiDateError, parse_thai_date
 from tenants import selectors as tenant_selectors
@@ -297,3 +297,20 @@ class ActiveForm(ThaiFirstForm):
     """Switch a chain, a file category or a due rule off (or on again)."""
 
     active = forms.TypedChoiceField(label=_("สถานะ"), coerce=lambda v: v == "1", choices=[("1", _("ใช้งาน")), ("0", _("ปิดใช้งาน"))])
+
+
+class CirculateForm(ThaiFirstForm):
+    """เวียนแจ้ง: everyone, units (their people) or posts (whoever holds or acts for them today), and a note."""
+
+    audience = forms.ChoiceField(label=_("เวียนแจ้งถึง"), choices=[],
+                                 widget=forms.RadioSelect(attrs={"class": "usa-radio__input"}))
+    units = _multi(_("หน่วยงาน (บุคลากรในหน่วยงานและหน่วยงานในสังกัด)"))
+    positions = _multi(_("ตำแหน่ง (ผู้ดำรงตำแหน่งหรือรักษาราชการแทนวันนี้)"))
+    note = forms.CharField(label=_("ข้อความถึงผู้รับ"), max_length=services.NOTE_MAX, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}), help_text=_("เช่น โปรดทราบและถือปฏิบัติ"))
+
+    def set_audience(self, everyone: bool, units: list, positions: list) -> None:  # type: ignore[type-arg]
+        kinds = [(k, label) for k, label in AudienceKind.choices if everyone or k != AudienceKind.ALL]
+        self.fields["audience"].choices = kinds
+        self.fields["units"].choices = [(u.pk, u.name_th) for u in units]
+        self.fields["positions"].choices = [(p.pk, p.title_th) for p in positions]

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from documents.web.views import books, entries, handling, mailbox, memos, registry
+from documents.web.views import books, circulation, entries, handling, mailbox, memos, registry
 
 R = "a/<slug:agency>/registry/"
 E = R + "entries/<int:entry_id>/"
@@ -11,6 +11,7 @@ M = R + "mailbox/<int:message_id>/"
 H = "a/<slug:agency>/handling/"
 HL = H + "letters/<int:handling_id>/"
 HH = H + "holdings/<int:holding_id>/"
+HC = H + "circulations/<int:circulation_id>/"
 
 urlpatterns = [
     path(R, registry.registry_home, name="registry-home"),
@@ -64,4 +65,11 @@ urlpatterns = [
     path(HH + "forward/", handling.forward, name="handling-forward"),
     path(HH + "act/", handling.act, name="handling-act"),
     path(HH + "close/", handling.close, name="handling-close"),
+    path(HL + "circulate/", circulation.circulate, name="handling-circulate"),
+    path(H + "circulations/", circulation.circulations, name="handling-circulations"),
+    path(HC, circulation.circulation_page, name="handling-circulation"),
+    path(HC + "acknowledge/", circulation.acknowledge, name="handling-circulation-acknowledge"),
+    path(HC + "status/", circulation.status_page, name="handling-circulation-status"),
+    path(HC + "close/", circulation.close, name="handling-circulation-close"),
+    path(HC + "sheet/", circulation.sheet, name="handling-circulation-sheet"),
 ]

@@ -165,3 +165,27 @@ HANDLING_WEB_SPECS: dict[str, Spec] = {
                            ids={"path:holding_id": "task", "body:category": "filecategory"},
                            body=lambda w: {"category": w.id("a", "filecategory")}),
 }
+
+# --- circulation (documents/api/circulation.py, documents/web/views/circulation.py): the world's officer is
+# the audience of each fresh circulation; the all-roles member sent it ---------------------------------------
+CIRC = {"path:circulation_id": "circulation"}
+HANDLING_API_SPECS.update({
+    "api-handling-circulate": Spec(kwargs=_fresh("handling", "handling_id"),
+                                   ids={**HANDLING, "body:unit_ids.0": "orgunit"},
+                                   body=lambda w: {"audience": "units", "unit_ids": [w.id("a", "orgunit")]}),
+    "api-handling-circulations": Spec(),
+    "api-handling-circulation": Spec(kwargs=_own("circulation", "circulation_id"), ids=CIRC),
+    "api-handling-circulation-acknowledge": Spec(user="officer", kwargs=_fresh("circulation", "circulation_id"), ids=CIRC),
+    "api-handling-circulation-close": Spec(kwargs=_fresh("circulation", "circulation_id"), ids=CIRC),
+})
+HANDLING_WEB_SPECS.update({
+    "handling-circulate GET": Spec(kwargs=_own("handling", "handling_id"), ids=HANDLING),
+    "handling-circulate POST": Spec(kwargs=_fresh("handling", "handling_id"), ids={**HANDLING, "body:units.0": "orgunit"},
+                                    body=lambda w: {"audience": "units", "units": [w.id("a", "orgunit")]}),
+    "handling-circulations": Spec(),
+    "handling-circulation": Spec(kwargs=_own("circulation", "circulation_id"), ids=CIRC),
+    "handling-circulation-acknowledge": Spec(user="officer", kwargs=_fresh("circulation", "circulation_id"), ids=CIRC),
+    "handling-circulation-status": Spec(kwargs=_own("circulation", "circulation_id"), ids=CIRC),
+    "handling-circulation-close": Spec(kwargs=_fresh("circulation", "circulation_id"), ids=CIRC),
+    "handling-circulation-sheet": Spec(kwargs=_own("circulation", "circulation_id"), ids=CIRC),
+})

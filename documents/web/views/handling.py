@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from documents.files.services import file_download_response
-from documents.handling import delegations, selectors, services
+from documents.handling import circulation, delegations, selectors, services
 from documents.handling.due import default_due_on
 from documents.models import (
     FileRole,
@@ -189,6 +189,8 @@ def _letter_page(request: HttpRequest, handling: Handling, *, status: int = 200,
         "files": [f for f in files if f.role != FileRole.PREVIEW], "preview": preview,
         "preview_is_pdf": preview is not None and preview.content_type == PREVIEW_PDF,
         "actions": actions, "refused_form": unplaced[0] if unplaced else None,
+        "may_circulate": circulation.may_circulate(request.actor, tenant_id=tid, handling=handling),
+        "circulations": circulation.of_letter(request.actor, tenant_id=tid, handling=handling),
     }, status=status)
 
 
