@@ -3,10 +3,11 @@ handling routes under ``/api/v1/a/<agency>/handling/`` (``api-handling-``)."""
 
 from django.urls import path
 
-from documents.api import handling, mailbox, views
+from documents.api import handling, mailbox, notifications, views
 
 A = "a/<slug:agency>/registry/"
 H = "a/<slug:agency>/handling/"
+N = "a/<slug:agency>/notifications/"
 
 urlpatterns = [
     path(A + "books/", views.BooksApi.as_view(), name="api-registry-books"),
@@ -61,4 +62,10 @@ urlpatterns = [
     path(H + "delegations/", handling.DelegationsApi.as_view(), name="api-handling-delegations"),
     path(H + "delegations/<int:delegation_id>/revoke/", handling.DelegationRevokeApi.as_view(),
          name="api-handling-delegation-revoke"),
+    path(N, notifications.NotificationsApi.as_view(), name="api-notifications"),
+    path(N + "unread-count/", notifications.UnreadCountApi.as_view(), name="api-notifications-unread-count"),
+    path(N + "read-all/", notifications.ReadAllApi.as_view(), name="api-notifications-read-all"),
+    path(N + "preferences/", notifications.PreferencesApi.as_view(), name="api-notification-preferences"),
+    path(N + "<int:notification_id>/read/", notifications.NotificationReadApi.as_view(), name="api-notification-read"),
+    path(H + "overdue/", notifications.OverdueApi.as_view(), name="api-handling-overdue"),
 ]

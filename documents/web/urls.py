@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from documents.web.views import books, entries, handling, mailbox, registry
+from documents.web.views import books, entries, handling, mailbox, notifications, registry
 
 R = "a/<slug:agency>/registry/"
 E = R + "entries/<int:entry_id>/"
@@ -11,6 +11,7 @@ M = R + "mailbox/<int:message_id>/"
 H = "a/<slug:agency>/handling/"
 HL = H + "letters/<int:handling_id>/"
 HH = H + "holdings/<int:holding_id>/"
+N = "a/<slug:agency>/notifications/"  # the bell's list and the member's preferences
 
 urlpatterns = [
     path(R, registry.registry_home, name="registry-home"),
@@ -57,4 +58,10 @@ urlpatterns = [
     path(HH + "forward/", handling.forward, name="handling-forward"),
     path(HH + "act/", handling.act, name="handling-act"),
     path(HH + "close/", handling.close, name="handling-close"),
+    path(N, notifications.notifications_page, name="notifications"),
+    path(N + "read-all/", notifications.notifications_read_all, name="notifications-read-all"),
+    path(N + "settings/", notifications.notification_settings, name="notification-settings"),
+    path(N + "<int:notification_id>/open/", notifications.notification_open, name="notification-open"),
+    path(N + "<int:notification_id>/read/", notifications.notification_read, name="notification-read"),
+    path(H + "overdue/", notifications.overdue_page, name="overdue"),
 ]
