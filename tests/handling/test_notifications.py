@@ -74,7 +74,7 @@ def test_a_return_tells_the_desk_and_a_forward_the_other_unit(tenants, actor_of,
         services.forward(tenant_id=a.pk, actor=unit_clerk, holding_id=h1.pk, unit_id=office(a).pk, reason="งานสำนักปลัด")
         # สำนักปลัด's holders: its head (a_head, unit office) — not the finance clerk who forwarded it
         assert NotificationKind.FORWARDED in [x.kind for x in _of(a, "a_head", step.handling_id)]
-        (h2,) = [h for h in Holding.objects.filter(handling_id=step.handling_id, status="open")]
+        (h2,) = list(Holding.objects.filter(handling_id=step.handling_id, status="open"))
         services.return_holding(tenant_id=a.pk, actor=head, holding_id=h2.pk, reason="ไม่ใช่งานของหน่วย")
         assert NotificationKind.RETURNED in [x.kind for x in _of(a, "a_central_clerk", step.handling_id)]
 
