@@ -216,3 +216,40 @@ def test_the_beat_queues_one_job_per_agency_per_day(tenants):
     with tenant_scope(tenants.a.pk):
         assert Job.objects.filter(tenant_id=tenants.a.pk, kind=notifications.OVERDUE_JOB_KIND,
                                   idempotency_key=f"overdue-remind:{day}").count() == 1
+
+
+def test_notifying_costs_the_same_few_queries_whoever_is_told(tenants, actor_of, setup_a):
+    """Recipients are resolved in a fixed handful of queries (posts, delegations, roles, units, members),
+    however many holdings and people an event reaches; the bell is one query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from documents.models import HolderKind
+
+    a = tenants.a
+    clerk = actor_of("a_central_clerk", a)
+    with tenant_scope(a.pk):
+        chain, _ = setup_a()
+        step = _presented(a, clerk, chain)
+        handling = Holding.objects.select_related("handling__letter", "handling__entry").get(pk=step.pk).handling
+
+        def made(kind: str, **target):  # type: ignore[no-untyped-def]
+            return services._holding(a.pk, clerk, handling, kind, "distribute", **target)
+
+        small = [made(HolderKind.UNIT, unit=finance(a).pk), made(HolderKind.POSITION, position=palad(a).pk),
+                 made(HolderKind.MEMBER, membership=_m(a, "a_officer").pk)]
+        big = small + [made(HolderKind.UNIT, unit=office(a).pk), made(HolderKind.DESK),
+                       made(HolderKind.POSITION, position=mayor(a).pk),
+                       made(HolderKind.MEMBER, membership=_m(a, "a_unit_clerk").pk)]
+        counts = []
+        for holdings in (small, big):
+            with CaptureQueriesContext(connection) as q:
+                told = notifications.notify_holdings(tenant_id=a.pk, actor=None, holdings=holdings,
+                                                     kind=NotificationKind.DISTRIBUTED)
+            counts.append(len(q.captured_queries))
+            assert len({n.membership_id for n in told}) == len(told)  # one row per recipient
+        assert counts[0] == counts[1] <= 12, counts
+        head = actor_of("a_head", a)
+        with CaptureQueriesContext(connection) as q:
+            notifications.unread_count(tenant_id=a.pk, actor=head)
+        assert len(q.captured_queries) == 1
