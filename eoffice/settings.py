@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.web.context.tenant_context",
+                "documents.web.context.notifications_context",
             ],
         },
     },
@@ -321,6 +322,7 @@ SPECTACULAR_SETTINGS = {
         "HoldingPurposeEnum": "documents.models.handling.HoldingPurpose",
         "HoldingStatusEnum": "documents.models.handling.HoldingStatus",
         "HandlingEventKindEnum": "documents.models.handling.EventKind",
+        "NotificationKindEnum": "documents.models.notifications.NotificationKind",
     },
 }
 
@@ -352,6 +354,21 @@ CELERY_BEAT_SCHEDULE["mailbox-fetch-due"] = {
     "task": "documents.mailbox_fetch_all_due", "schedule": float(EOFFICE_MAILBOX_FETCH_SECONDS),
 }
 CELERY_BEAT_SCHEDULE["uploads-sweep"] = {"task": "documents.files_sweep_all", "schedule": 3600.0}
+
+from celery.schedules import crontab  # noqa: E402
+
+# --- Notifications and the daily overdue reminder (documents/handling/notifications.py, docs/handling.md) ------
+# The sender of notification e-mails, and the site's address for the links in them ("" = path only).
+DEFAULT_FROM_EMAIL = env("EOFFICE_EMAIL_FROM", default="e-Office <no-reply@localhost>")
+EOFFICE_SITE_URL = env("EOFFICE_SITE_URL", default="")
+# Once a day (Bangkok time) one job per agency reminds holders of overdue letters; the job is keyed by the
+# date, so a second beat the same day queues nothing.
+EOFFICE_REMINDER_HOUR = env.int("EOFFICE_REMINDER_HOUR", default=7)
+CELERY_TIMEZONE = TIME_ZONE  # crontab entries in Bangkok time
+CELERY_BEAT_SCHEDULE["overdue-reminders"] = {
+    "task": "documents.overdue_remind_all",
+    "schedule": crontab(hour=EOFFICE_REMINDER_HOUR, minute=30),
+}
 
 LOGGING = {
     "version": 1,

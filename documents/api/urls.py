@@ -3,11 +3,12 @@ handling routes under ``/api/v1/a/<agency>/handling/`` (``api-handling-``)."""
 
 from django.urls import path
 
-from documents.api import circulation, handling, mailbox, views
+from documents.api import circulation, handling, mailbox, notifications, views
 
 A = "a/<slug:agency>/registry/"
 H = "a/<slug:agency>/handling/"
 HC = H + "circulations/<int:circulation_id>/"
+N = "a/<slug:agency>/notifications/"
 
 urlpatterns = [
     path(A + "books/", views.BooksApi.as_view(), name="api-registry-books"),
@@ -74,4 +75,10 @@ urlpatterns = [
     path(HC, circulation.CirculationDetailApi.as_view(), name="api-handling-circulation"),
     path(HC + "acknowledge/", circulation.CirculationAcknowledgeApi.as_view(), name="api-handling-circulation-acknowledge"),
     path(HC + "close/", circulation.CirculationCloseApi.as_view(), name="api-handling-circulation-close"),
+    path(N, notifications.NotificationsApi.as_view(), name="api-notifications"),
+    path(N + "unread-count/", notifications.UnreadCountApi.as_view(), name="api-notifications-unread-count"),
+    path(N + "read-all/", notifications.ReadAllApi.as_view(), name="api-notifications-read-all"),
+    path(N + "preferences/", notifications.PreferencesApi.as_view(), name="api-notification-preferences"),
+    path(N + "<int:notification_id>/read/", notifications.NotificationReadApi.as_view(), name="api-notification-read"),
+    path(H + "overdue/", notifications.OverdueApi.as_view(), name="api-handling-overdue"),
 ]

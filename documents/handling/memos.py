@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from documents.files.services import PreparedFile
+from documents.handling import notifications
 from documents.handling.access import holder_of
 from documents.handling.errors import HandlingError, NotAllowed
 from documents.handling.services import (
@@ -38,6 +39,7 @@ from documents.models import (
     HolderKind,
     HoldingPurpose,
     LetterKind,
+    NotificationKind,
     Purpose,
     Urgency,
 )
@@ -126,10 +128,9 @@ def memo_send(*, tenant_id: int, actor: Actor, memo: MemoInput, idempotency_key:
                                        state=HandlingState.DISTRIBUTED)
     purpose = HoldingPurpose.INFORM if memo.purpose == Purpose.INFORM else HoldingPurpose.DISTRIBUTE
     note = f"{salutation}\n{subject}"[:1000]
-    for u in units:
-        _holding(tenant_id, actor, handling, HolderKind.UNIT, purpose, unit=u, note=note)
-    for p in positions:
-        _holding(tenant_id, actor, handling, HolderKind.POSITION, purpose, position=p, note=note)
+    held = [_holding(tenant_id, actor, handling, HolderKind.UNIT, purpose, unit=u, note=note) for u in units]
+    held += [_holding(tenant_id, actor, handling, HolderKind.POSITION, purpose, position=p, note=note) for p in positions]
+    notifications.notify_holdings(tenant_id=tenant_id, actor=actor, holdings=held, kind=NotificationKind.MEMO)
     _event(tenant_id, actor, holder, handling, EventKind.SENT, phrase="", text=body,
            details={"from_unit": unit.name_th, "number": entry.number_label, "salutation": salutation,
                     "signer_position": printed, "authority_line": line, "units": units, "positions": positions,

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from documents.files.services import PreparedFile, file_record
+from documents.handling import notifications
 from documents.handling.access import Holder, holder_of, require_manage
 from documents.handling.due import default_due_on
 from documents.handling.errors import HandlingError, NotAllowed, WrongState
@@ -40,6 +41,7 @@ from documents.models import (
     HoldingPurpose,
     HoldingStatus,
     LetterKind,
+    NotificationKind,
     PresentationChain,
     PresentationStep,
     Purpose,
@@ -239,6 +241,7 @@ def present(*, tenant_id: int, actor: Actor, handling_id: int, chain_id: int | N
     handling.save(update_fields=["state", "chain"])
     nxt = _holding(tenant_id, actor, handling, HolderKind.POSITION, HoldingPurpose.PRESENT, parent=desk,
                    step=first.order, position=first.position_id, note=note or desk.passed_note)
+    notifications.notify_holdings(tenant_id=tenant_id, actor=actor, holdings=[nxt], kind=NotificationKind.PRESENTED)
     _event(tenant_id, actor, holder, handling, EventKind.PRESENTED, holding=nxt, text=note,
            details={"chain": chain.name_th, "to": _names(Position, tenant_id, [first.position_id])})
     return nxt
@@ -289,6 +292,8 @@ def _spread(tenant_id: int, actor: Actor, holder: Holder, handling: Handling, de
     made = [_holding(tenant_id, actor, handling, HolderKind.UNIT, purpose, parent=desk, unit=u, note=note) for u in units]
     made += [_holding(tenant_id, actor, handling, HolderKind.POSITION, purpose, parent=desk, position=p, note=note)
              for p in positions]
+    notifications.notify_holdings(tenant_id=tenant_id, actor=actor, holdings=made, kind=(
+        NotificationKind.INFORMED if kind == EventKind.INFORMED else NotificationKind.DISTRIBUTED))
     _event(tenant_id, actor, holder, handling, kind, holding=desk, text=note,
            details={"to": _names(OrgUnit, tenant_id, units) + _names(Position, tenant_id, positions),
                     "units": units, "positions": positions})
@@ -336,8 +341,9 @@ def _endorse_held(tenant_id: int, actor: Actor, holder: Holder, holding: Holding
                    phrase=phrase, text=text, details=details)
     words = " ".join(w for w in (phrase, text) if w)
     if not ordering:
-        _holding(tenant_id, actor, handling, HolderKind.POSITION, HoldingPurpose.PRESENT, parent=holding,
-                 step=nxt_step.order, position=nxt_step.position_id, note=words)
+        nxt = _holding(tenant_id, actor, handling, HolderKind.POSITION, HoldingPurpose.PRESENT, parent=holding,
+                       step=nxt_step.order, position=nxt_step.position_id, note=words)
+        notifications.notify_holdings(tenant_id=tenant_id, actor=actor, holdings=[nxt], kind=NotificationKind.PRESENTED)
         return handling
     handling.ordered_units, handling.ordered_positions = units, positions
     if not units and not positions and handling.letter.purpose == Purpose.INFORM:
@@ -348,7 +354,8 @@ def _endorse_held(tenant_id: int, actor: Actor, holder: Holder, holding: Holding
         return handling
     handling.state = HandlingState.ORDERED
     handling.save(update_fields=["state", "ordered_units", "ordered_positions"])
-    _holding(tenant_id, actor, handling, HolderKind.DESK, HoldingPurpose.DISTRIBUTE, parent=holding, note=words)
+    desk = _holding(tenant_id, actor, handling, HolderKind.DESK, HoldingPurpose.DISTRIBUTE, parent=holding, note=words)
+    notifications.notify_holdings(tenant_id=tenant_id, actor=actor, holdings=[desk], kind=NotificationKind.ORDERED)
     return handling
 
 
@@ -464,6 +471,7 @@ def assign(*, tenant_id: int, actor: Actor, holding_id: int, membership_ids: Seq
     _finish(holding)
     made = [_holding(tenant_id, actor, holding.handling, HolderKind.MEMBER, HoldingPurpose.ACT, parent=holding,
                      membership=m, note=note, due_on=due_on) for m in ids]
+    notifications.notify_holdings(tenant_id=tenant_id, actor=actor, holdings=made, kind=NotificationKind.ASSIGNED)
     names = list(Membership.objects.filter(tenant_id=tenant_id, pk__in=ids).select_related("user"))
     _event(tenant_id, actor, holder, holding.handling, EventKind.ASSIGNED, holding=holding,
            position_id=holding.position_id, text=note,
@@ -497,10 +505,12 @@ def return_holding(*, tenant_id: int, actor: Actor, holding_id: int, reason: str
     if sender_unit is not None:
         back = _holding(tenant_id, actor, handling, HolderKind.UNIT, HoldingPurpose.INFORM, parent=holding,
                         unit=sender_unit, note=reason)
+        notifications.notify_holdings(tenant_id=tenant_id, actor=actor, holdings=[back], kind=NotificationKind.RETURNED)
         _event(tenant_id, actor, holder, handling, EventKind.RETURNED, holding=holding, position_id=holding.position_id,
                text=reason, details={"to": _names(OrgUnit, tenant_id, [sender_unit])})
         return back
     desk = _holding(tenant_id, actor, handling, HolderKind.DESK, HoldingPurpose.DISTRIBUTE, parent=holding, note=reason)
+    notifications.notify_holdings(tenant_id=tenant_id, actor=actor, holdings=[desk], kind=NotificationKind.RETURNED)
     if handling.state == HandlingState.DISTRIBUTED and not Holding.objects.filter(
             tenant_id=tenant_id, handling=handling, status=HoldingStatus.OPEN).exclude(pk=desk.pk).exists():
         handling.state = HandlingState.ORDERED  # back at the desk to be distributed again
@@ -529,6 +539,7 @@ def forward(*, tenant_id: int, actor: Actor, holding_id: int, unit_id: int, reas
     _finish(holding, HoldingStatus.FORWARDED)
     nxt = _holding(tenant_id, actor, holding.handling, HolderKind.UNIT, HoldingPurpose.DISTRIBUTE, parent=holding,
                    unit=target, note=reason)
+    notifications.notify_holdings(tenant_id=tenant_id, actor=actor, holdings=[nxt], kind=NotificationKind.FORWARDED)
     _event(tenant_id, actor, holder, holding.handling, EventKind.FORWARDED, holding=holding, text=reason,
            position_id=holding.position_id, details={"to": _names(OrgUnit, tenant_id, [target])})
     return nxt

@@ -10,7 +10,7 @@ from tenants.db import EnableTenantRLS
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0011_memo_due_rules'),
+        ('documents', '0012_notifications'),
         ('tenants', '0004_working_calendar'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -36,6 +36,7 @@ from documents.models.mailbox import (
     MailboxMessage,
     MailboxMessageState,
 )
+from documents.models.notifications import Notification, NotificationKind, NotificationPreference
 from documents.models.registry import (
     Book,
     BookCounter,
@@ -55,4 +56,5 @@ __all__ = [
     "FileRole", "FileState", "Letter", "LetterKind", "LetterParty", "LetterSubKind", "Mailbox", "MailboxAttachment", "MailboxKind",
     "MailboxMessage", "MailboxMessageState", "PartyRole", "Purpose", "RegistryEntry", "Secrecy", "SecretGrant",
     "StoredFile", "Urgency", "YearBasis",
+    "Notification", "NotificationKind", "NotificationPreference",
 ]

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from documents.web.views import books, circulation, entries, handling, mailbox, memos, registry
+from documents.web.views import books, circulation, entries, handling, mailbox, memos, notifications, registry
 
 R = "a/<slug:agency>/registry/"
 E = R + "entries/<int:entry_id>/"
@@ -12,6 +12,7 @@ H = "a/<slug:agency>/handling/"
 HL = H + "letters/<int:handling_id>/"
 HH = H + "holdings/<int:holding_id>/"
 HC = H + "circulations/<int:circulation_id>/"
+N = "a/<slug:agency>/notifications/"  # the bell's list and the member's preferences
 
 urlpatterns = [
     path(R, registry.registry_home, name="registry-home"),
@@ -72,4 +73,10 @@ urlpatterns = [
     path(HC + "status/", circulation.status_page, name="handling-circulation-status"),
     path(HC + "close/", circulation.close, name="handling-circulation-close"),
     path(HC + "sheet/", circulation.sheet, name="handling-circulation-sheet"),
+    path(N, notifications.notifications_page, name="notifications"),
+    path(N + "read-all/", notifications.notifications_read_all, name="notifications-read-all"),
+    path(N + "settings/", notifications.notification_settings, name="notification-settings"),
+    path(N + "<int:notification_id>/open/", notifications.notification_open, name="notification-open"),
+    path(N + "<int:notification_id>/read/", notifications.notification_read, name="notification-read"),
+    path(H + "overdue/", notifications.overdue_page, name="overdue"),
 ]

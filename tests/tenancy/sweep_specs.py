@@ -213,6 +213,11 @@ from tests.tenancy.sweep_specs_handling import HANDLING_API_SPECS, HANDLING_WEB_
 SPECS.update(HANDLING_API_SPECS)
 SPECS.update(HANDLING_WEB_SPECS)
 
+from tests.tenancy.sweep_specs_handling import NOTIFICATION_API_SPECS, NOTIFICATION_WEB_SPECS  # noqa: E402
+
+SPECS.update(NOTIFICATION_API_SPECS)
+SPECS.update(NOTIFICATION_WEB_SPECS)
+
 # --- the working-day calendar (docs/calendar.md) -------------------------------------------------------------
 from tests.tenancy.sweep_specs_calendar import CALENDAR_SPECS  # noqa: E402
 

@@ -189,3 +189,27 @@ HANDLING_WEB_SPECS.update({
     "handling-circulation-close": Spec(kwargs=_fresh("circulation", "circulation_id"), ids=CIRC),
     "handling-circulation-sheet": Spec(kwargs=_own("circulation", "circulation_id"), ids=CIRC),
 })
+
+# --- notifications and the overdue list (documents/web/views/notifications.py, documents/api/notifications.py) ----
+NOTIFICATION = {"path:notification_id": "notification"}
+PREFS = {"email_enabled": True, "email_urgent_only": False, "email_overdue": True}
+
+NOTIFICATION_WEB_SPECS: dict[str, Spec] = {
+    "notifications": Spec(query=lambda w: {"unread": "1"}),
+    "notifications-read-all": Spec(),
+    "notification-settings GET": Spec(),
+    "notification-settings POST": Spec(body=lambda w: {"email_enabled": "on", "email_overdue": "on"}),
+    "notification-open": Spec(kwargs=_fresh("notification", "notification_id"), ids=NOTIFICATION),
+    "notification-read": Spec(kwargs=_fresh("notification", "notification_id"), ids=NOTIFICATION),
+    "overdue": Spec(),
+}
+
+NOTIFICATION_API_SPECS: dict[str, Spec] = {
+    "api-notifications": Spec(query=lambda w: {"unread": "true"}),
+    "api-notifications-unread-count": Spec(),
+    "api-notifications-read-all": Spec(),
+    "api-notification-preferences GET": Spec(),
+    "api-notification-preferences PUT": Spec(body=lambda w: dict(PREFS)),
+    "api-notification-read": Spec(kwargs=_fresh("notification", "notification_id"), ids=NOTIFICATION),
+    "api-handling-overdue": Spec(),
+}

@@ -16,6 +16,7 @@ from django.core import mail
 from django.db import transaction
 
 import documents.files.jobs  # noqa: F401  (registers files.preview, files.sweep_uploads)
+import documents.handling.notifications  # noqa: F401  (registers notifications.*)
 import documents.mailbox.jobs  # noqa: F401  (registers mailbox.*)
 import documents.registry.jobs  # noqa: F401  (registers registry.stamp)
 from eoffice.common.exceptions import NotFoundInTenant
@@ -34,6 +35,8 @@ JOB_SPECS: dict[str, Callable[[Any], dict[str, Any]] | None] = {
     "mailbox.auto_reply": lambda w: {"message_id": w.id("a", "mailboxmessage")},
     # no object named: it works on its own agency's rows only (B's here); A's must stay as they were
     "files.sweep_uploads": lambda w: {},
+    "notifications.overdue": lambda w: {},
+    "notifications.email": lambda w: {"notification_id": w.id("a", "notification")},
 }
 
 

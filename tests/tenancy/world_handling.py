@@ -7,7 +7,9 @@ Model keys: chain, chainposition, filecategory, duerule, otherunit, delegation, 
 chain position), infopresent (at the chain position, a letter for information), informholding (sent
 for information to the unit), unitholding (distributed to the unit), registeredholding (registered
 in the unit's book), task (assigned to the all-roles member), actionfile (a document the member attached
-to their action on a task), actionhandling (that letter's handling)."""
+to their action on a task), actionhandling (that letter's handling), circulation / circulationrecipient,
+notification (an unread one for the all-roles member: a letter presented to the world's chain post),
+notificationpreference (the all-roles member's e-mail choices)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from typing import Any
 
 HANDLING_MODELS = ("chain", "chainposition", "filecategory", "duerule", "otherunit", "delegation", "handling", "informhandling",
                    "orderedhandling", "presentholding", "infopresent", "informholding", "unitholding",
-                   "registeredholding", "task", "actionfile", "actionhandling", "circulation", "circulationrecipient")
+                   "registeredholding", "task", "actionfile", "actionhandling", "circulation", "circulationrecipient",
+                   "notification", "notificationpreference")
 
 
 def _actor(w, key: str):  # type: ignore[no-untyped-def]
@@ -115,6 +118,20 @@ def handling_obj(w, key: str, model: str) -> Any:  # type: ignore[no-untyped-def
                                                 membership=w.membership(key, "officer"))
     if model == "otherunit":
         return org.org_unit_create(tenant_id=t, actor=None, name_th=w.name("หน่วยอื่น"), unit_number="8")
+    if model == "notification":  # the service leaves the actor out, so it is made for the member directly
+        from documents.handling import notifications
+        from documents.models import NotificationKind
+
+        holding = _presented(w, key)
+        holding.position_id = None
+        holding.holder_kind, holding.membership_id = "member", w.membership(key).pk
+        (n,) = notifications.notify_holdings(tenant_id=t, actor=None, holdings=[holding], kind=NotificationKind.PRESENTED)
+        return n
+    if model == "notificationpreference":
+        from documents.handling import notifications
+
+        return notifications.preference_update(tenant_id=t, actor=actor, email_enabled=False, email_urgent_only=True,
+                                               email_overdue=False)
     if model == "handling":
         return _noted(w, key)
     if model == "informhandling":
