@@ -46,6 +46,7 @@ urlpatterns = [
     path(E + "note/", handling.note_new, name="handling-note"),
     path(HL, handling.letter, name="handling-letter"),
     path(HL + "sheet/", handling.endorsement_sheet, name="handling-sheet"),
+    path(HL + "working-copy/", handling.working_copy, name="handling-working-copy"),
     path(HL + "present/", handling.present, name="handling-present"),
     path(HL + "inform/", handling.inform, name="handling-inform"),
     path(HL + "distribute/", handling.distribute, name="handling-distribute"),

@@ -90,6 +90,8 @@ HANDLING_WEB_SPECS: dict[str, Spec] = {
                                body=lambda w: {"summary": w.name("สรุปเรื่อง")}),
     "handling-letter": Spec(kwargs=_own("handling", "handling_id"), ids=HANDLING),
     "handling-sheet": Spec(kwargs=_own("handling", "handling_id"), ids=HANDLING),
+    # the world's letters have no file: the positive control is the redirect back to the letter's page
+    "handling-working-copy": Spec(kwargs=_own("handling", "handling_id"), ids=HANDLING),
     "handling-present": Spec(kwargs=_fresh("handling", "handling_id"), ids={**HANDLING, "body:chain": "chain"},
                              body=lambda w: {"chain": w.id("a", "chain")}),
     "handling-inform": Spec(kwargs=_fresh("informhandling", "handling_id"),

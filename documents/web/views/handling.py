@@ -14,9 +14,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from documents.files.services import file_download_response
 from documents.handling import delegations, selectors, services
 from documents.handling.due import default_due_on
 from documents.models import (
+    FileState,
     Handling,
     HandlingState,
     HolderKind,
@@ -180,6 +182,7 @@ def _letter_page(request: HttpRequest, handling: Handling, *, status: int = 200,
         "handling": handling, "entry": handling.entry, "letter": handling.letter,
         "holders": list(selectors.open_holdings(tenant_id=tid, handling=handling)),
         "timeline": list(selectors.timeline(tenant_id=tid, handling=handling)),
+        "working_copy": registry_selectors.working_copy(tenant_id=tid, letter_id=handling.letter_id),
         "actions": actions, "refused_form": unplaced[0] if unplaced else None,
     }, status=status)
 
@@ -395,6 +398,18 @@ def delegation_revoke(request: HttpRequest, agency: str, delegation_id: int) -> 
     return _save(request, form, lambda d: delegations.delegation_revoke(
         tenant_id=_tid(request), actor=request.actor, delegation_id=delegation_id, reason=d["reason"]),
         _("ยกเลิกการมอบอำนาจแล้ว"), revoke=(delegation_id, form))
+
+
+@require_GET
+def working_copy(request: HttpRequest, agency: str, handling_id: int) -> HttpResponse:
+    """ฉบับทำงาน: the letter's latest working copy (receipt stamp, then the notes and endorsements
+    appended to it) shown in the browser; back to the letter's page while there is none yet."""
+    handling = _handling(request, handling_id)
+    f = registry_selectors.working_copy(tenant_id=_tid(request), letter_id=handling.letter_id)
+    if f is None or f.state != FileState.OK:
+        messages.info(request, _("ยังไม่มีฉบับทำงาน (หนังสือไม่มีไฟล์ PDF/ภาพสแกน หรือระบบกำลังจัดทำ)"))
+        return redirect("handling-letter", agency=request.tenant.slug, handling_id=handling.pk)
+    return file_download_response(f, inline=True)
 
 
 @require_GET
