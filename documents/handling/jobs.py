@@ -41,9 +41,17 @@ def endorse_copy_enqueue(*, tenant_id: int, event: HandlingEvent, letter_id: int
 
 
 def _addressee(tenant_id: int, handling: Handling) -> str:
-    if not handling.chain_id:
+    """The post a note is addressed to: the chain's first (the chain that fits the letter, when the note
+    is appended before it is presented)."""
+    chain_id = handling.chain_id
+    if chain_id is None:
+        from documents.handling.services import chain_for  # services enqueue this job: import at run time
+
+        chain = chain_for(tenant_id=tenant_id, handling=handling)
+        chain_id = chain.pk if chain is not None else None
+    if chain_id is None:
         return ""
-    return (PresentationStep.objects.filter(tenant_id=tenant_id, chain_id=handling.chain_id).order_by("order")
+    return (PresentationStep.objects.filter(tenant_id=tenant_id, chain_id=chain_id).order_by("order")
             .values_list("position__title_th", flat=True).first()) or ""
 
 
