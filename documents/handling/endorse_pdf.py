@@ -94,10 +94,10 @@ def datetime_label(at: datetime, *, thai_digits: bool = False) -> str:
     return to_thai_digits(text) if thai_digits else text
 
 
-def _render(template: str, context: dict) -> list[tuple[bytes, int, float]]:
-    """HTML → [(pdf, page index, used height)] pages of BLOCK_W × USABLE_H (a long block has several)."""
+def _render(template: str, context: dict, *, page_h: float = USABLE_H) -> list[tuple[bytes, int, float]]:
+    """HTML → [(pdf, page index, used height)] pages of BLOCK_W × page_h (a long block has several)."""
     html = render_to_string(template, {"font_css": font_face_css(), "font_family": FONT_FAMILY,
-                                       "width_mm": BLOCK_W / MM, "height_mm": USABLE_H / MM, **context})
+                                       "width_mm": BLOCK_W / MM, "height_mm": page_h / MM, **context})
     document = render_document_sarabun_only(html)
     end_page = next((i for i, p in enumerate(document.pages) if "block-end" in p.anchors), None)
     if end_page is None:
@@ -105,16 +105,17 @@ def _render(template: str, context: dict) -> list[tuple[bytes, int, float]]:
     raw = document.write_pdf()
     out = []
     for i in range(end_page + 1):
-        height = document.pages[i].anchors["block-end"][1] * PX if i == end_page else USABLE_H
-        out.append((raw, i, min(USABLE_H, max(height, 1.0))))
+        height = document.pages[i].anchors["block-end"][1] * PX if i == end_page else page_h
+        out.append((raw, i, min(page_h, max(height, 1.0))))
     return out
 
 
-def render_block(block: EndorsementBlock) -> list[tuple[bytes, int, float]]:
+def render_block(block: EndorsementBlock, *, page_h: float = USABLE_H) -> list[tuple[bytes, int, float]]:
+    """The block in pieces of at most ``page_h`` points (one unless it is longer than a page)."""
     return _render("documents/handling/endorse_block.html", {
         "b": block, "when": datetime_label(block.at, thai_digits=block.thai_digits),
         "paragraphs": [p for p in block.paragraphs if p],
-    })
+    }, page_h=page_h)
 
 
 def render_heading(agency_name: str, number_label: str, *, thai_digits: bool = False, continued: bool = False):
@@ -134,9 +135,10 @@ def endorse_pdf(pdf: bytes, blocks: Sequence[EndorsementBlock], cursor: EndorseC
     pdf = bytes(pdf)
     if not blocks:
         return pdf, cursor
-    pieces = [piece for block in blocks for piece in render_block(block)]
     heading = render_heading(agency_name, number_label, thai_digits=thai_digits)[0]
     continued = render_heading(agency_name, number_label, thai_digits=thai_digits, continued=True)[0]
+    room = USABLE_H - max(heading[2], continued[2]) - GAP  # a piece always fits under a page's heading
+    pieces = [piece for block in blocks for piece in render_block(block, page_h=room)]
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         if writer.security_handler is not None:

@@ -204,3 +204,35 @@ def test_thai_digits_and_a_units_newer_stamped_copy(tenants, actor_of, setup_a):
     assert unit_name in text and "บันทึกการเกษียน" in text and "มอบ" in text and head.display_name in text
     thai_year = now_be.translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
     assert thai_year in text.split("บันทึกการเกษียน", 1)[1]  # the endorsement's date in Thai digits
+
+
+@pytest.mark.parametrize("object_streams", [False, True])
+def test_a_long_note_continues_on_new_pages_and_the_next_block_follows_it(object_streams):
+    """The PDF function alone: an input with cross-reference and object streams (as WeasyPrint and
+    many scanners write them) too; a block longer than a page continues under "(ต่อ)" headings."""
+    import datetime as dt
+    import io
+
+    import pikepdf
+
+    from documents.handling.endorse_pdf import USABLE_H, EndorseCursor, EndorsementBlock, endorse_pdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    buf = io.BytesIO()
+    pdf.save(buf, object_stream_mode=pikepdf.ObjectStreamMode.generate if object_streams
+             else pikepdf.ObjectStreamMode.disable)
+    base = buf.getvalue()
+    at = dt.datetime(2026, 12, 4, 7, 5, tzinfo=dt.UTC)
+    long = EndorsementBlock(title="เกษียนหนังสือ", at=at, name="นางสาวทดสอบ ยาวมาก", paragraphs=("น้ำท่วมขัง " * 1500,))
+    one, cursor = endorse_pdf(base, [long], EndorseCursor(), agency_name="อบต.ทดสอบ", number_label="7/2569")
+    assert one.startswith(base) and cursor.page is not None and cursor.page >= 3 and 0 < cursor.used <= USABLE_H
+    two, after = endorse_pdf(one, [EndorsementBlock(title="เกษียน/สั่งการ", at=at, name="นายผู้สั่ง", phrase="ทราบ")],
+                             cursor, agency_name="อบต.ทดสอบ", number_label="7/2569")
+    assert two.startswith(one) and after.page == cursor.page and after.used > cursor.used  # under it, same page
+    _qpdf_ok(two)
+    with pikepdf.open(io.BytesIO(two)) as done:
+        assert len(done.pages) == cursor.page + 1
+    text = _text(two)
+    assert "บันทึกการเกษียน (ต่อ)" in text and "4 ธันวาคม 2569 เวลา 14.05 น." in text
+    assert text.index("นางสาวทดสอบ ยาวมาก") < text.index("นายผู้สั่ง")
