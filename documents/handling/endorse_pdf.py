@@ -118,16 +118,19 @@ def render_block(block: EndorsementBlock, *, page_h: float = USABLE_H) -> list[t
     }, page_h=page_h)
 
 
-def render_heading(agency_name: str, number_label: str, *, thai_digits: bool = False, continued: bool = False):
+def render_heading(agency_name: str, number_label: str, *, thai_digits: bool = False, continued: bool = False,
+                   number_word: str = "เลขรับ") -> list[tuple[bytes, int, float]]:
     return _render("documents/handling/endorse_heading.html", {
-        "agency_name": agency_name, "continued": continued,
+        "agency_name": agency_name, "continued": continued, "number_word": number_word,
         "number": to_thai_digits(number_label) if thai_digits else number_label,
     })
 
 
 def endorse_pdf(pdf: bytes, blocks: Sequence[EndorsementBlock], cursor: EndorseCursor, *, agency_name: str,
-                number_label: str, thai_digits: bool = False) -> tuple[bytes, EndorseCursor]:
-    """``pdf`` + the blocks as one incremental update: (new pdf — ``pdf`` is its prefix —, new cursor)."""
+                number_label: str, thai_digits: bool = False, number_word: str = "เลขรับ") -> tuple[bytes, EndorseCursor]:
+    """``pdf`` + the blocks as one incremental update: (new pdf — ``pdf`` is its prefix —, new cursor).
+    The endorsement pages are headed with the agency and "<number_word> <number_label>" (เลขรับ, or a
+    memo's ที่)."""
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -135,8 +138,9 @@ def endorse_pdf(pdf: bytes, blocks: Sequence[EndorsementBlock], cursor: EndorseC
     pdf = bytes(pdf)
     if not blocks:
         return pdf, cursor
-    heading = render_heading(agency_name, number_label, thai_digits=thai_digits)[0]
-    continued = render_heading(agency_name, number_label, thai_digits=thai_digits, continued=True)[0]
+    heading = render_heading(agency_name, number_label, thai_digits=thai_digits, number_word=number_word)[0]
+    continued = render_heading(agency_name, number_label, thai_digits=thai_digits, continued=True,
+                               number_word=number_word)[0]
     room = USABLE_H - max(heading[2], continued[2]) - GAP  # a piece always fits under a page's heading
     pieces = [piece for block in blocks for piece in render_block(block, page_h=room)]
     try:

@@ -88,7 +88,7 @@ def endorse_copy(*, tenant_id: int, job_id: int, letter_id: int, event_id: int |
     if event_id is not None and int(event_id) in on_copy:
         return {"skipped": "already on the working copy", "file": base.pk}
     events = (HandlingEvent.objects.filter(tenant_id=tenant_id, handling__letter_id=letter.pk, kind__in=APPLIED_KINDS)
-              .exclude(pk__in=on_copy).select_related("handling", "handling__entry").order_by("pk"))
+              .exclude(pk__in=on_copy).select_related("handling", "handling__entry", "handling__entry__book").order_by("pk"))
     if event_id is not None:
         events = events.filter(pk__lte=int(event_id))
     pending = list(events)
@@ -101,6 +101,7 @@ def endorse_copy(*, tenant_id: int, job_id: int, letter_id: int, event_id: int |
             file_read(base), [_block(tenant_id, e, agency.use_thai_digits) for e in pending],
             EndorseCursor.from_flags(flags.get("endorse_cursor")) if base.role == FileRole.ENDORSED else EndorseCursor(),
             agency_name=agency.name_th, number_label=entry.number_label, thai_digits=agency.use_thai_digits,
+            number_word="เลขรับ" if entry.book.is_incoming else "ที่",  # a memo: its own number in the unit's book
         )
     except Exception as exc:  # a copy the stamper made but pyHanko can't extend: record, don't loop
         log.warning("endorse_copy failed for letter %s: %s", letter.pk, exc)
