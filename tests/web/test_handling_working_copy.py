@@ -55,6 +55,8 @@ def test_the_letter_page_links_the_latest_working_copy(client, login, tenants, a
     r = client.get(url + "working-copy/")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     assert r["Content-Disposition"].startswith("inline") and r.content == latest_bytes
+    api = client.get(f"/api/v1/a/tenant-a/handling/letters/{handling.pk}/working-copy/")  # the same, by the API
+    assert api.status_code == 200 and api["Content-Type"] == "application/pdf" and api.content == latest_bytes
 
     client.logout()
     login("b_central_clerk")
@@ -70,3 +72,4 @@ def test_no_file_no_link_and_back_to_the_page(client, login, tenants, actor_of, 
     r = client.get(url + "working-copy/")
     assert r.status_code == 302 and r["Location"] == url
     assert "ยังไม่มีฉบับทำงาน" in body(client.get(url))
+    assert client.get(f"/api/v1/a/tenant-a/handling/letters/{handling.pk}/working-copy/").status_code == 404
