@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.utils import timezone
+
 from documents.files.services import file_read, file_store_derived
 from documents.handling.endorse_pdf import EndorseCursor, EndorsementBlock, endorse_pdf
 from documents.models import (
@@ -23,8 +25,8 @@ from documents.models import (
 )
 from documents.registry.selectors import working_copy
 from tenants.jobs_registry import job_handler
-from tenants.models import Agency
-from tenants.services.jobs import job_enqueue
+from tenants.models import Agency, Job
+from tenants.services.jobs import job_dispatch_on_commit, job_row
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +36,18 @@ _TITLES = {EventKind.NOTED: "เกษียนหนังสือ", EventKind
 
 
 def endorse_copy_enqueue(*, tenant_id: int, event: HandlingEvent, letter_id: int) -> None:
-    """In the caller's transaction: append this note/endorsement to the working copy after commit."""
-    if event.kind in APPLIED_KINDS:
-        job_enqueue(tenant_id=tenant_id, kind=ENDORSE_COPY_JOB, args={"letter_id": letter_id, "event_id": event.pk},
-                    idempotency_key=f"endorse_copy:{event.pk}")
+    """In the caller's transaction: append this note/endorsement to the working copy after commit.
+
+    On the endorsement's hot path (p95 < 100 ms at 20/s), so the row is written ``dispatched`` and sent
+    after commit (``job_row`` + ``job_dispatch_on_commit``, like the registration's stamp job): no
+    look-up of the key — the event is new in this transaction — and no second transaction to mark it."""
+    if event.kind not in APPLIED_KINDS:
+        return
+    row = job_row(kind=ENDORSE_COPY_JOB, args={"letter_id": letter_id, "event_id": event.pk},
+                  idempotency_key=f"endorse_copy:{event.pk}")
+    job = Job.objects.create(tenant_id=tenant_id, kind=row["kind"], args=row["args"], idempotency_key=row["key"],
+                             max_attempts=row["max_attempts"], status=row["status"], dispatched_at=timezone.now())
+    job_dispatch_on_commit(tenant_id=tenant_id, job_id=job.pk)
 
 
 def _addressee(tenant_id: int, handling: Handling) -> str:
