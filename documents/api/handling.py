@@ -16,6 +16,7 @@ from documents.files.services import PreparedFile, file_discard_prepared, file_d
 from documents.handling import delegations, memos, selectors, services
 from documents.models import (
     EventKind,
+    FileState,
     HandlingState,
     HolderKind,
     HoldingPurpose,
@@ -24,7 +25,8 @@ from documents.models import (
     Purpose,
     Urgency,
 )
-from eoffice.common.exceptions import ApplicationError
+from documents.registry import selectors as registry_selectors
+from eoffice.common.exceptions import ApplicationError, NotFoundInTenant
 from tenants.api.views._common import MAX_ID, TenantApi, api_schema, check_id
 
 TAGS = ["handling"]
@@ -196,6 +198,20 @@ class HandlingDetailApi(TenantApi):
                 tags=TAGS, responses={200: HandlingOutputSerializer})
     def get(self, request: Request, agency: str, handling_id: int) -> Response:
         return _handling_response(request, check_id(handling_id))
+
+
+class WorkingCopyApi(TenantApi):
+    @api_schema(operation_id="handling_working_copy", summary="ฉบับทำงาน (the latest working copy, PDF)", tags=TAGS,
+                responses={(200, "application/pdf"): bytes},
+                description="The letter's receipt-stamped copy with every note and endorsement appended as PDF "
+                            "incremental updates (docs/handling.md). 404 while there is none (no PDF or scan, "
+                            "or not made yet).")
+    def get(self, request: Request, agency: str, handling_id: int):  # type: ignore[no-untyped-def]
+        handling = selectors.handling_get(request.actor, tenant_id=request.tenant.pk, handling_id=check_id(handling_id))
+        f = registry_selectors.working_copy(tenant_id=request.tenant.pk, letter_id=handling.letter_id)
+        if f is None or f.state != FileState.OK:
+            raise NotFoundInTenant()
+        return file_download_response(f)
 
 
 # --- the central desk ------------------------------------------------------------------------------------------

@@ -45,6 +45,8 @@ urlpatterns = [
     path(H + "entries/<int:entry_id>/start/", handling.StartApi.as_view(), name="api-handling-start"),
     path(H + "letters/<int:handling_id>/", handling.HandlingDetailApi.as_view(), name="api-handling"),
     path(H + "letters/<int:handling_id>/files/<int:file_id>/", handling.LetterFileApi.as_view(), name="api-handling-file"),
+    path(H + "letters/<int:handling_id>/working-copy/", handling.WorkingCopyApi.as_view(),
+         name="api-handling-working-copy"),
     path(H + "letters/<int:handling_id>/present/", handling.PresentApi.as_view(), name="api-handling-present"),
     path(H + "letters/<int:handling_id>/inform/", handling.InformApi.as_view(), name="api-handling-inform"),
     path(H + "letters/<int:handling_id>/distribute/", handling.DistributeApi.as_view(), name="api-handling-distribute"),

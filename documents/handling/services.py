@@ -25,6 +25,7 @@ from documents.handling import notifications
 from documents.handling.access import Holder, holder_of, require_manage
 from documents.handling.due import default_due_on
 from documents.handling.errors import HandlingError, NotAllowed, WrongState
+from documents.handling.jobs import endorse_copy_enqueue
 from documents.models import (
     Book,
     BookKind,
@@ -120,6 +121,7 @@ def _event(tenant_id: int, actor: Actor, holder: Holder, handling: Handling, kin
         changes={"entry": handling.entry_id, "holding": holding.pk if holding else None, "event": event.pk,
                  "phrase": phrase, **{k: v for k, v in (details or {}).items() if k != "parts"}},
     )
+    endorse_copy_enqueue(tenant_id=tenant_id, event=event, letter_id=handling.letter_id)  # notes, endorsements
     return event
 
 

@@ -25,6 +25,7 @@ class FileKey(TenantOwnedModel):
 class FileRole(models.TextChoices):
     ORIGINAL = "original", _("ต้นฉบับที่ได้รับ")
     STAMPED = "stamped", _("สำเนาทำงาน (ประทับตรารับ)")
+    ENDORSED = "endorsed", _("สำเนาทำงาน (เกษียนแล้ว)")  # the stamped copy + notes/endorsements, appended
     ENCLOSURE = "enclosure", _("สิ่งที่ส่งมาด้วย")
     PREVIEW = "preview", _("ภาพตัวอย่าง (แปลงเป็น PDF)")
     EMAIL = "email", _("อีเมลต้นฉบับ")

@@ -8,10 +8,11 @@ from typing import Any
 from django.utils import timezone
 
 from documents.files.services import file_read, file_store_derived
-from documents.models import BookKind, EntryStatus, FileRole, FileState, RegistryEntry, StoredFile
+from documents.models import BookKind, EntryStatus, FileRole, FileState, Handling, RegistryEntry, StoredFile
 from documents.registry.stamp import StampText, image_to_pdf, stamp_pdf
 from tenants.jobs_registry import job_handler
 from tenants.models import Agency
+from tenants.services.jobs import job_enqueue
 
 log = logging.getLogger(__name__)
 
@@ -57,4 +58,8 @@ def stamp_entry(*, tenant_id: int, job_id: int, entry_id: int, **_: Any) -> dict
     )
     StoredFile.objects.filter(pk=copy.pk).update(flags={**copy.flags, "entry_id": entry.pk})
     RegistryEntry.objects.filter(pk=entry.pk).update(stamped_at=timezone.now())
+    if Handling.objects.filter(tenant_id=tenant_id, letter_id=entry.letter_id).exists():
+        # the notes and endorsements recorded so far go onto this newer copy too (documents/handling/jobs.py)
+        job_enqueue(tenant_id=tenant_id, kind="handling.endorse_copy", args={"letter_id": entry.letter_id},
+                    idempotency_key=f"endorse_copy:stamped:{copy.pk}")
     return {"stamped_file": copy.pk}

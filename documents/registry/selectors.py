@@ -19,6 +19,7 @@ from documents.models import (
     Book,
     BookKind,
     EntryAmendment,
+    FileRole,
     RegistryEntry,
     Secrecy,
     SecretGrant,
@@ -216,6 +217,24 @@ def entry_files(*, tenant_id: int, entry: RegistryEntry) -> list[StoredFile]:
     if entry.letter_id is None:
         return []
     return list(StoredFile.objects.filter(tenant_id=tenant_id, letter_id=entry.letter_id).order_by("sort_order", "id"))
+
+
+def working_copy_of(files: list[StoredFile]) -> StoredFile | None:
+    """The letter's working copy as people read it, from its files: the newest receipt-stamped copy (a
+    unit's copy, stamped after the central one, carries both stamps) or, when notes/endorsements have
+    been appended to that copy (``documents/handling/jobs.py``), the newest endorsed version of it."""
+    stamped = max((f for f in files if f.role == FileRole.STAMPED), key=lambda f: f.pk, default=None)
+    if stamped is None:
+        return None
+    endorsed = [f for f in files if f.role == FileRole.ENDORSED and (f.flags or {}).get("stamped_id") == stamped.pk]
+    return max(endorsed, key=lambda f: f.pk, default=stamped)
+
+
+def working_copy(*, tenant_id: int, letter_id: int | None) -> StoredFile | None:
+    if letter_id is None:
+        return None
+    return working_copy_of(list(StoredFile.objects.filter(
+        tenant_id=tenant_id, letter_id=letter_id, role__in=(FileRole.STAMPED, FileRole.ENDORSED))))
 
 
 def entry_amendments(*, tenant_id: int, entry: RegistryEntry) -> list[EntryAmendment]:

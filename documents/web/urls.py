@@ -55,6 +55,7 @@ urlpatterns = [
     path(HL, handling.letter, name="handling-letter"),
     path(HL + "sheet/", handling.endorsement_sheet, name="handling-sheet"),
     path(HL + "files/<int:file_id>/", handling.letter_file, name="handling-file"),
+    path(HL + "working-copy/", handling.working_copy, name="handling-working-copy"),
     path(HL + "present/", handling.present, name="handling-present"),
     path(HL + "inform/", handling.inform, name="handling-inform"),
     path(HL + "distribute/", handling.distribute, name="handling-distribute"),

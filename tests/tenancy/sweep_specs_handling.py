@@ -41,6 +41,8 @@ HANDLING = {"path:handling_id": "handling"}
 HANDLING_API_SPECS: dict[str, Spec] = {
     "api-handling-inbox": Spec(query=lambda w: {"sort": "received"}),
     "api-handling": Spec(kwargs=_own("handling", "handling_id"), ids=HANDLING),
+    "api-handling-working-copy": Spec(kwargs=_own("copyhandling", "handling_id"),
+                                      ids={"path:handling_id": "copyhandling"}, ok=(200,)),
     "api-handling-start": Spec(kwargs=_fresh("entry", "entry_id"), ids={"path:entry_id": "entry"},
                                body=lambda w: {"summary": w.name("สรุปเรื่อง")}),
     "api-handling-present": Spec(kwargs=_fresh("handling", "handling_id"), ids={**HANDLING, "body:chain_id": "chain"},
@@ -114,6 +116,8 @@ HANDLING_WEB_SPECS: dict[str, Spec] = {
     "handling-sheet": Spec(kwargs=_own("handling", "handling_id"), ids=HANDLING),
     "handling-file": Spec(kwargs=lambda w: {"handling_id": w.id("a", "actionhandling"), "file_id": w.id("a", "actionfile")},
                           ids={"path:handling_id": "actionhandling", "path:file_id": "actionfile"}),
+    "handling-working-copy": Spec(kwargs=_own("copyhandling", "handling_id"), ids={"path:handling_id": "copyhandling"},
+                                  ok=(200,)),
     "handling-present": Spec(kwargs=_fresh("handling", "handling_id"), ids={**HANDLING, "body:chain": "chain"},
                              body=lambda w: {"chain": w.id("a", "chain")}),
     "handling-inform": Spec(kwargs=_fresh("informhandling", "handling_id"),

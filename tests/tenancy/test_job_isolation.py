@@ -16,6 +16,7 @@ from django.core import mail
 from django.db import transaction
 
 import documents.files.jobs  # noqa: F401  (registers files.preview, files.sweep_uploads)
+import documents.handling.jobs  # noqa: F401  (registers handling.endorse_copy)
 import documents.handling.notifications  # noqa: F401  (registers notifications.*)
 import documents.mailbox.jobs  # noqa: F401  (registers mailbox.*)
 import documents.registry.jobs  # noqa: F401  (registers registry.stamp)
@@ -30,6 +31,7 @@ JOB_SPECS: dict[str, Callable[[Any], dict[str, Any]] | None] = {
     "diagnostics.sleep": None,
     "diagnostics.fail": None,
     "registry.stamp": lambda w: {"entry_id": w.id("a", "entry")},
+    "handling.endorse_copy": lambda w: {"letter_id": w.id("a", "handling.letter_id"), "event_id": None},
     "files.preview": lambda w: {"file_id": w.id("a", "storedfile")},
     "mailbox.fetch": lambda w: {"mailbox_id": w.id("a", "mailbox")},
     "mailbox.auto_reply": lambda w: {"message_id": w.id("a", "mailboxmessage")},

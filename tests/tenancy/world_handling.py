@@ -9,7 +9,8 @@ for information to the unit), unitholding (distributed to the unit), registeredh
 in the unit's book), task (assigned to the all-roles member), actionfile (a document the member attached
 to their action on a task), actionhandling (that letter's handling), circulation / circulationrecipient,
 notification (an unread one for the all-roles member: a letter presented to the world's chain post),
-notificationpreference (the all-roles member's e-mail choices)."""
+notificationpreference (the all-roles member's e-mail choices), copyhandling (noted, with a PDF: its
+stamp and endorse_copy jobs run here, so it has a working copy with the note on it)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from typing import Any
 HANDLING_MODELS = ("chain", "chainposition", "filecategory", "duerule", "otherunit", "delegation", "handling", "informhandling",
                    "orderedhandling", "presentholding", "infopresent", "informholding", "unitholding",
                    "registeredholding", "task", "actionfile", "actionhandling", "circulation", "circulationrecipient",
-                   "notification", "notificationpreference")
+                   "notification", "notificationpreference", "copyhandling")
 
 
 def _actor(w, key: str):  # type: ignore[no-untyped-def]
@@ -63,6 +64,33 @@ def _unit_holding(w, key: str):  # type: ignore[no-untyped-def]
                                 order_units=[w.id(key, "orgunit")])
     (holding,) = services.distribute(tenant_id=t, actor=actor, handling_id=handling.pk)
     return holding
+
+
+def _copy_handling(w, key: str):  # type: ignore[no-untyped-def]
+    import io
+
+    import pikepdf
+
+    from documents.files.services import file_prepare
+    from documents.handling import services
+    from documents.registry import services as registry_services
+    from documents.registry.inputs import IncomingInput, PartyInput
+    from tenants.jobs_registry import handler_for
+
+    t, actor = w.side(key).id, _actor(w, key)
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    buf = io.BytesIO()
+    pdf.save(buf)
+    entry = registry_services.register_incoming(
+        tenant_id=t, actor=actor, idempotency_key=uuid.uuid4().hex, files=[file_prepare(buf.getvalue(), "w.pdf")],
+        data=IncomingInput(subject=f"sw{w.run}-เรื่องเสนอ", sender=PartyInput(name=w.name("ผู้ส่ง"))),
+    )
+    handler_for("registry.stamp")(tenant_id=t, job_id=0, entry_id=entry.pk)  # what the worker does after commit
+    handling = services.handling_start(tenant_id=t, actor=actor, entry_id=entry.pk,
+                                       note=services.NoteInput(summary=w.name("สรุป")))
+    handler_for("handling.endorse_copy")(tenant_id=t, job_id=0, letter_id=entry.letter_id)
+    return handling
 
 
 def handling_obj(w, key: str, model: str) -> Any:  # type: ignore[no-untyped-def]
@@ -134,6 +162,8 @@ def handling_obj(w, key: str, model: str) -> Any:  # type: ignore[no-untyped-def
                                                email_overdue=False)
     if model == "handling":
         return _noted(w, key)
+    if model == "copyhandling":
+        return _copy_handling(w, key)
     if model == "informhandling":
         return _noted(w, key, purpose="inform")
     if model == "presentholding":

@@ -21,9 +21,13 @@ PREVIEW_IMAGES = frozenset({"image/jpeg", "image/png"})
 
 
 def preview_file(files: Sequence[StoredFile]) -> StoredFile | None:
-    """The file to show in a letter's page: the stamped working copy, else the original, else any PDF/image."""
+    """The file to show in a letter's page: the working copy (the newest stamped copy, with the notes and
+    endorsements appended when there are any), else the original, else any PDF/image."""
     usable = [f for f in files if f.state == FileState.OK and (f.content_type == PREVIEW_PDF
                                                                or f.content_type in PREVIEW_IMAGES)]
+    current = selectors.working_copy_of(usable)
+    if current is not None:
+        return current
     order = {FileRole.STAMPED: 0, FileRole.ORIGINAL: 1, FileRole.PREVIEW: 2}
     usable.sort(key=lambda f: (order.get(f.role, 3), f.sort_order, f.pk))
     return usable[0] if usable else None

@@ -19,6 +19,7 @@ from documents.handling import circulation, delegations, selectors, services
 from documents.handling.due import default_due_on
 from documents.models import (
     FileRole,
+    FileState,
     Handling,
     HandlingState,
     HolderKind,
@@ -188,6 +189,7 @@ def _letter_page(request: HttpRequest, handling: Handling, *, status: int = 200,
         "timeline": list(selectors.timeline(tenant_id=tid, handling=handling)),
         "files": [f for f in files if f.role != FileRole.PREVIEW], "preview": preview,
         "preview_is_pdf": preview is not None and preview.content_type == PREVIEW_PDF,
+        "working_copy": registry_selectors.working_copy(tenant_id=tid, letter_id=handling.letter_id),
         "actions": actions, "refused_form": unplaced[0] if unplaced else None,
         "may_circulate": circulation.may_circulate(request.actor, tenant_id=tid, handling=handling),
         "circulations": circulation.of_letter(request.actor, tenant_id=tid, handling=handling),
@@ -478,6 +480,18 @@ def letter_file(request: HttpRequest, agency: str, handling_id: int, file_id: in
     or an image in the browser."""
     f = selectors.handling_file_get(request.actor, tenant_id=_tid(request), handling_id=handling_id, file_id=file_id)
     return file_download_response(f, inline=request.GET.get("inline") == "1")
+
+
+@require_GET
+def working_copy(request: HttpRequest, agency: str, handling_id: int) -> HttpResponse:
+    """ฉบับทำงาน: the letter's latest working copy (receipt stamp, then the notes and endorsements
+    appended to it) shown in the browser; back to the letter's page while there is none yet."""
+    handling = _handling(request, handling_id)
+    f = registry_selectors.working_copy(tenant_id=_tid(request), letter_id=handling.letter_id)
+    if f is None or f.state != FileState.OK:
+        messages.info(request, _("ยังไม่มีฉบับทำงาน (หนังสือไม่มีไฟล์ PDF/ภาพสแกน หรือระบบกำลังจัดทำ)"))
+        return redirect("handling-letter", agency=request.tenant.slug, handling_id=handling.pk)
+    return file_download_response(f, inline=True)
 
 
 @require_GET
