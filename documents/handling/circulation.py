@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from documents.handling import selectors
+from documents.handling import notifications, selectors
 from documents.handling.access import Holder, holder_of
 from documents.handling.errors import HandlingError, NotAllowed, WrongState
 from documents.handling.services import NOTE_MAX, _clean, _event, _ids_in_tenant, _names, _not_read_only
@@ -165,6 +165,7 @@ def circulate(*, tenant_id: int, actor: Actor, handling_id: int, audience: str, 
     _event(tenant_id, actor, holder, handling, EventKind.CIRCULATED, text=note,
            details={"circulation": circ.pk, "audience": audience, "to": [names], "recipients": len(people),
                     "skipped": len(reached)})
+    notifications.notify_circulation(tenant_id=tenant_id, actor=actor, circulation=circ, membership_ids=list(people))
     return circ
 
 

@@ -73,6 +73,7 @@ LEADS = {
     NotificationKind.MEMO: "บันทึกข้อความถึงท่าน",
     NotificationKind.RETURNED: "หนังสือถูกส่งคืน",
     NotificationKind.FORWARDED: "หนังสือส่งต่อถึงท่าน",
+    NotificationKind.CIRCULATED: "หนังสือเวียนแจ้งถึงท่าน โปรดกดรับทราบ",
 }
 
 
@@ -214,6 +215,22 @@ def notify_holdings(*, tenant_id: int, actor: Actor | None, holdings: Sequence[H
             text=_letter_text(kind, first), link=_link(tenant_id, first.handling_id, slugs), handling_id=first.handling_id,
         ))
     return _store(tenant_id, rows)
+
+
+def notify_circulation(*, tenant_id: int, actor: Actor, circulation: Any, membership_ids: Sequence[int]) -> list[Notification]:
+    """Tell each person a circulation reached (เวียนแจ้ง) that it waits for their รับทราบ: one row each,
+    linked to the circulation's page (opening it there is not acknowledging)."""
+    handling = circulation.handling
+    letter = handling.letter
+    text = (SECRET_LETTER_TEXT if letter.is_secret or letter.is_sealed else
+            f"{LEADS[NotificationKind.CIRCULATED]} เลขที่ {handling.entry.number_label} เรื่อง {letter.subject}"[:300])
+    slug = Agency.objects.filter(pk=tenant_id).values_list("slug", flat=True).get()
+    link = reverse("handling-circulation", kwargs={"agency": slug, "circulation_id": circulation.pk})
+    return _store(tenant_id, [
+        Notification(tenant_id=tenant_id, membership_id=m, kind=NotificationKind.CIRCULATED, urgency=letter.urgency,
+                     text=text, link=link, handling_id=handling.pk)
+        for m in sorted(set(membership_ids)) if m != actor.membership_id
+    ])
 
 
 def _owned(tenant_id: int, actor: Actor) -> QuerySet[Notification]:

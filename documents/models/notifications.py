@@ -27,6 +27,7 @@ class NotificationKind(models.TextChoices):
     RETURNED = "returned", _("หนังสือถูกส่งคืน")
     FORWARDED = "forwarded", _("หนังสือส่งต่อถึงท่าน")
     OVERDUE = "overdue", _("หนังสือเกินกำหนด")
+    CIRCULATED = "circulated", _("หนังสือเวียนรอรับทราบ")
 
 
 class Notification(TenantOwnedModel):

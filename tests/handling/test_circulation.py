@@ -269,3 +269,18 @@ def test_roles(tenants, actor_of, username, everyone, to_finance, to_office, sta
         assert attempt(audience=AudienceKind.UNITS, unit_ids=[finance(a).pk]) is to_finance
         assert attempt(audience=AudienceKind.UNITS, unit_ids=[office(a).pk]) is to_office
         assert attempt(audience=AudienceKind.ALL) is everyone
+
+
+def test_each_person_circulated_to_is_told_once_with_a_link_to_acknowledge(tenants, actor_of):
+    from documents.models import Notification, NotificationKind
+
+    a = tenants.a
+    clerk = actor_of("a_central_clerk", a)
+    with tenant_scope(a.pk):
+        circ = circulation.circulate(tenant_id=a.pk, actor=clerk, handling_id=_letter(a, clerk).pk,
+                                     audience=AudienceKind.UNITS, unit_ids=[finance(a).pk])
+        told = Notification.objects.filter(tenant_id=a.pk, kind=NotificationKind.CIRCULATED, handling=circ.handling)
+        assert set(told.values_list("membership_id", flat=True)) == _people(circ)
+        n = told.get(membership_id=_member(a, "a_officer").pk)
+        assert n.link == f"/a/{a.slug}/handling/circulations/{circ.pk}/" and "รับทราบ" in n.text
+        assert n.read_at is None and not told.filter(membership_id=clerk.membership_id).exists()
