@@ -7,6 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from documents.api.handling import HandlingOutputSerializer, handling_data
 from documents.handling import circulation
 from documents.handling.services import NOTE_MAX
 from documents.models import AudienceKind
@@ -80,6 +81,18 @@ def _detail(request: Request, circulation_id: int, code: int = status.HTTP_200_O
         "recipients": [_recipient(r) for r in people] if people is not None else None,
     }
     return Response(CirculationOutputSerializer(data).data, status=code)
+
+
+class OwnLetterHandlingApi(TenantApi):
+    @api_schema(operation_id="handling_own_letter", tags=TAGS, responses={200: HandlingOutputSerializer},
+                summary="เริ่มเวียนแจ้งหนังสือของหน่วยงานเอง (the handling record of an own circular, order or announcement)",
+                errors=ACTION_ERRORS,
+                description="The central desk only. Made once per entry (closed: nobody holds it), then circulate it "
+                            "with letters/<handling_id>/circulate/. An entry that already has a handling returns it.")
+    def post(self, request: Request, agency: str, entry_id: int) -> Response:
+        handling = circulation.own_letter_handling(tenant_id=request.tenant.pk, actor=request.actor,
+                                                   entry_id=check_id(entry_id))
+        return Response(HandlingOutputSerializer(handling_data(request, handling)).data)
 
 
 class CirculateApi(TenantApi):

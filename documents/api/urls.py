@@ -72,6 +72,7 @@ urlpatterns = [
     path(H + "delegations/", handling.DelegationsApi.as_view(), name="api-handling-delegations"),
     path(H + "delegations/<int:delegation_id>/revoke/", handling.DelegationRevokeApi.as_view(),
          name="api-handling-delegation-revoke"),
+    path(H + "entries/<int:entry_id>/own-letter/", circulation.OwnLetterHandlingApi.as_view(), name="api-handling-own-letter"),
     path(H + "letters/<int:handling_id>/circulate/", circulation.CirculateApi.as_view(), name="api-handling-circulate"),
     path(H + "circulations/", circulation.OutstandingApi.as_view(), name="api-handling-circulations"),
     path(HC, circulation.CirculationDetailApi.as_view(), name="api-handling-circulation"),

@@ -30,11 +30,14 @@ from documents.handling.errors import HandlingError, NotAllowed, WrongState
 from documents.handling.services import NOTE_MAX, _clean, _event, _ids_in_tenant, _names, _not_read_only
 from documents.models import (
     AudienceKind,
+    BookKind,
     Circulation,
     CirculationRecipient,
     EntryStatus,
     EventKind,
     Handling,
+    HandlingState,
+    RegistryEntry,
     Secrecy,
 )
 from eoffice.common.exceptions import NotFoundInTenant
@@ -57,6 +60,46 @@ def _reach(tenant_id: int, holder: Holder) -> list[int] | None:
     if holder.unit_id:
         return tenant_selectors.org_unit_and_below_ids(tenant_id=tenant_id, unit_id=holder.unit_id)
     return []
+
+
+# the agency's own letters its staff are told of: its circulars (ว), orders, announcements, outgoing letters
+OWN_BOOKS = (BookKind.CIRCULAR, BookKind.ORDERS, BookKind.ANNOUNCEMENTS, BookKind.CENTRAL_OUTGOING)
+
+
+def may_circulate_own(actor: Actor, *, entry: RegistryEntry) -> bool:
+    """Whether the entry page offers "เวียนแจ้งภายใน" on one of the agency's own letters."""
+    return (entry.book.kind in OWN_BOOKS and entry.letter is not None and entry.letter.secrecy == Secrecy.NORMAL
+            and entry.status != EntryStatus.ANNULLED and entry.status != EntryStatus.RESERVED
+            and holder_of(actor, tenant_id=entry.tenant_id).desk)
+
+
+def own_letter_handling(*, tenant_id: int, actor: Actor, entry_id: int) -> Handling:
+    """The handling record a circulation of the agency's own circular, order or announcement hangs on: made
+    once per entry by the central desk, closed from the start (nobody holds it; only its circulations
+    run). An entry that already has one (a memo, say) keeps it."""
+    holder = holder_of(actor, tenant_id=tenant_id)
+    _not_read_only(holder)
+    if not holder.desk:
+        raise NotAllowed("เฉพาะเจ้าหน้าที่สารบรรณกลางเวียนแจ้งหนังสือของหน่วยงาน",
+                         "Only the central desk circulates the agency's own letters.")
+    entry = (RegistryEntry.objects.select_for_update(of=("self",)).select_related("letter", "book")
+             .filter(tenant_id=tenant_id, pk=entry_id).first())
+    if entry is None or entry.letter is None:
+        raise NotFoundInTenant()
+    existing = Handling.objects.filter(tenant_id=tenant_id, entry=entry).first()
+    if existing is not None:
+        return existing
+    if entry.book.kind not in OWN_BOOKS:
+        raise WrongState("เวียนแจ้งภายในได้เฉพาะหนังสือเวียน คำสั่ง ประกาศ หรือหนังสือส่งของหน่วยงาน (หนังสือรับให้เกษียนก่อน)",
+                         "Only the agency's own circulars, orders, announcements or outgoing letters are circulated "
+                         "this way (note a received letter first).", code="not_own_letter")
+    if entry.letter.secrecy != Secrecy.NORMAL:
+        raise WrongState("หนังสือลับไม่เวียนแจ้ง", "Secret letters are not circulated.", code="secret_not_circulated")
+    if entry.status in (EntryStatus.ANNULLED, EntryStatus.RESERVED):
+        raise WrongState("เลขนี้ถูกยกเลิกหรือยังเป็นเลขจอง", "This number was annulled or is only reserved.",
+                         code="not_issued")
+    return Handling.objects.create(tenant_id=tenant_id, entry=entry, letter=entry.letter, created_by_id=actor.user_id,
+                                   state=HandlingState.CLOSED, closed_at=timezone.now())
 
 
 def may_circulate(actor: Actor, *, tenant_id: int, handling: Handling) -> bool:

@@ -52,6 +52,7 @@ urlpatterns = [
     path(H + "settings/delegations/<int:delegation_id>/revoke/", handling.delegation_revoke,
          name="handling-delegation-revoke"),
     path(E + "note/", handling.note_new, name="handling-note"),
+    path(E + "circulate/", circulation.own_letter, name="handling-own-letter-circulate"),
     path(HL, handling.letter, name="handling-letter"),
     path(HL + "sheet/", handling.endorsement_sheet, name="handling-sheet"),
     path(HL + "files/<int:file_id>/", handling.letter_file, name="handling-file"),

@@ -4,6 +4,8 @@ clear 400; roles; an XSS payload in the note comes back as the same inert string
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from tests.api.conftest import DBS
@@ -74,3 +76,22 @@ def test_bad_input_and_roles(as_user, tenants, first_of):
     # an officer who can't see the letter: like a missing one
     assert as_user("a_officer").post(slug, f"handling/letters/{hid}/circulate/", {"audience": "all"}).status == 404
     assert as_user("d_auditor").get("test-district", "handling/circulations/").data == []
+
+
+def test_own_letter_handling_through_the_api(as_user, tenants):
+    slug = tenants.a.slug
+    clerk = as_user("a_central_clerk")
+    out = clerk.post(slug, "registry/outgoing/", {"idempotency_key": uuid.uuid4().hex, "subject": "ประกาศรับสมัครงาน",
+                                                  "recipients": [{"name": "ประชาชนทั่วไป"}]})
+    assert out.status == 201, out.data
+    h = clerk.post(slug, f"handling/entries/{out.data['id']}/own-letter/", {})
+    assert h.status == 200 and h.data["state"] == "closed" and h.data["holders"] == [], h.data
+    again = clerk.post(slug, f"handling/entries/{out.data['id']}/own-letter/", {})
+    assert again.data["id"] == h.data["id"]
+    c = clerk.post(slug, f"handling/letters/{h.data['id']}/circulate/", {"audience": "all"})
+    assert c.status == 201, c.data
+    incoming = clerk.post(slug, "registry/incoming/", {"idempotency_key": uuid.uuid4().hex, "subject": "หนังสือรับ",
+                                                       "sender": {"name": "อำเภอ"}})
+    bad = clerk.post(slug, f"handling/entries/{incoming.data['id']}/own-letter/", {})
+    assert bad.status == 409 and bad.data["error"]["code"] == "not_own_letter"
+    assert as_user("a_officer").post(slug, f"handling/entries/{out.data['id']}/own-letter/", {}).status == 403

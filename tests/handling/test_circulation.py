@@ -284,3 +284,33 @@ def test_each_person_circulated_to_is_told_once_with_a_link_to_acknowledge(tenan
         n = told.get(membership_id=_member(a, "a_officer").pk)
         assert n.link == f"/a/{a.slug}/handling/circulations/{circ.pk}/" and "รับทราบ" in n.text
         assert n.read_at is None and not told.filter(membership_id=clerk.membership_id).exists()
+
+
+def test_the_agencys_own_circular_is_circulated_from_its_entry(tenants, actor_of):
+    from documents.models import Book, BookKind, Handling, HandlingState
+    from documents.registry import services as registry_services
+    from documents.registry.inputs import OutgoingInput, PartyInput
+    from tests.registry.conftest import new_key
+
+    a = tenants.a
+    clerk, unit_clerk = actor_of("a_central_clerk", a), actor_of("a_unit_clerk", a)
+    with tenant_scope(a.pk):
+        book = Book.objects.get(tenant_id=a.pk, kind=BookKind.CIRCULAR)
+        own = registry_services.issue_outgoing(tenant_id=a.pk, actor=clerk, idempotency_key=new_key(), data=OutgoingInput(
+            subject="แจ้งกำหนดวันหยุดประจำปีของหน่วยงาน", book_id=book.pk, recipients=(PartyInput(name="ทุกส่วนราชการ"),)))
+        with pytest.raises(NotAllowed):
+            circulation.own_letter_handling(tenant_id=a.pk, actor=unit_clerk, entry_id=own.pk)
+        handling = circulation.own_letter_handling(tenant_id=a.pk, actor=clerk, entry_id=own.pk)
+        assert handling.state == HandlingState.CLOSED and handling.entry_id == own.pk
+        assert circulation.own_letter_handling(tenant_id=a.pk, actor=clerk, entry_id=own.pk).pk == handling.pk  # once
+        circ = circulation.circulate(tenant_id=a.pk, actor=clerk, handling_id=handling.pk, audience=AudienceKind.UNITS,
+                                     unit_ids=[finance(a).pk])
+        assert _member(a, "a_officer").pk in _people(circ)
+        assert Handling.objects.filter(tenant_id=a.pk, entry=own).count() == 1
+        received = register(a, clerk)  # a received letter is noted and presented, not circulated this way
+        with pytest.raises(WrongState) as exc:
+            circulation.own_letter_handling(tenant_id=a.pk, actor=clerk, entry_id=received.pk)
+        assert exc.value.code == "not_own_letter"
+    with tenant_scope(tenants.b.pk), pytest.raises(NotFoundInTenant):
+        circulation.own_letter_handling(tenant_id=tenants.b.pk, actor=actor_of("b_central_clerk", tenants.b),
+                                        entry_id=own.pk)

@@ -97,3 +97,34 @@ def test_refusals_on_the_form_and_who_may_not(client, login, letter):
     assert client.get(url).status_code == 404
     assert client.get(f"{A}handling/circulations/{7_000_000_123}/").status_code == 404
     assert client.get(f"{A}handling/circulations/").status_code == 200
+
+
+def test_the_desk_circulates_the_agencys_own_order_from_its_entry_page(client, login, tenants, in_tenant, actor_of):
+    from documents.models import Book, BookKind, CirculationRecipient
+    from documents.registry import services as registry_services
+    from documents.registry.inputs import OutgoingInput, PartyInput
+    from tenants.models import OrgUnit
+
+    a = tenants.a
+    with in_tenant(a):
+        clerk = actor_of("a_central_clerk", a)
+        book = Book.objects.get(tenant_id=a.pk, kind=BookKind.ORDERS)
+        order = registry_services.issue_outgoing(
+            tenant_id=a.pk, actor=clerk, idempotency_key=uuid.uuid4().hex,
+            data=OutgoingInput(subject="คำสั่งแต่งตั้งคณะกรรมการตรวจรับพัสดุ", book_id=book.pk,
+                               recipients=(PartyInput(name="ผู้เกี่ยวข้อง"),)))
+        finance = OrgUnit.objects.get(tenant_id=a.pk, name_th="กองคลัง").pk
+    login("a_central_clerk")
+    page = body(client.get(f"{A}registry/entries/{order.pk}/"))
+    assert f'action="{A}registry/entries/{order.pk}/circulate/"' in page and "เวียนแจ้งภายในหน่วยงาน" in page
+    r = _post(client, f"{A}registry/entries/{order.pk}/circulate/")
+    assert r.status_code == 302 and r["Location"].endswith("/circulate/") and "/handling/letters/" in r["Location"]
+    r = _post(client, r["Location"], {"audience": "units", "units": [finance], "note": "โปรดทราบและถือปฏิบัติ"})
+    assert r.status_code == 302, body(r)[:2000]
+    with in_tenant(a):
+        assert CirculationRecipient.objects.filter(tenant_id=a.pk, circulation__handling__entry=order).exists()
+    page = body(client.get(f"{A}registry/entries/{order.pk}/"))
+    assert "เวียนแจ้งภายในหน่วยงาน" not in page  # now it has its handling: linked instead
+    client.logout()
+    login("a_unit_clerk")
+    assert _post(client, f"{A}registry/entries/{order.pk}/circulate/").status_code in (403, 404)

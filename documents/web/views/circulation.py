@@ -7,6 +7,7 @@ holds the rules."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -15,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from documents.handling import circulation, selectors
 from documents.models import Circulation
 from documents.web import handling_forms as hf
+from documents.web.views._common import fail_or_status
 from documents.web.views.handling import _attempt
-from eoffice.common.exceptions import NotFoundInTenant, PermissionDeniedInTenant
+from eoffice.common.exceptions import ApplicationError, NotFoundInTenant, PermissionDeniedInTenant
 from tenants.web.views._common import render_page
 
 
@@ -48,6 +50,20 @@ def circulate(request: HttpRequest, agency: str, handling_id: int) -> HttpRespon
         "handling": handling, "entry": handling.entry, "letter": handling.letter, "form": form,
         "earlier": circulation.of_letter(request.actor, tenant_id=_tid(request), handling=handling),
     }, status=status)
+
+
+@require_POST
+def own_letter(request: HttpRequest, agency: str, entry_id: int) -> HttpResponse:
+    """เวียนแจ้งภายใน from the entry page of the agency's own circular, order or announcement: its (closed)
+    handling record is made once, then the ordinary circulate form."""
+    try:
+        with transaction.atomic():
+            handling = circulation.own_letter_handling(tenant_id=_tid(request), actor=request.actor, entry_id=entry_id)
+    except ApplicationError as exc:
+        fail_or_status(exc)  # 403 / 404 go to the error page
+        messages.error(request, exc.message_th)
+        return redirect("registry-entry", agency=request.tenant.slug, entry_id=entry_id)
+    return redirect("handling-circulate", agency=request.tenant.slug, handling_id=handling.pk)
 
 
 @require_GET

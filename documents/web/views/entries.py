@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from documents.files.services import file_download_response
+from documents.handling import circulation
 from documents.handling import selectors as handling_selectors
 from documents.models import (
     BookKind,
@@ -155,6 +156,7 @@ def _detail(request: HttpRequest, entry: RegistryEntry, *, status: int = 200, **
     ctx = {
         "handling": handling,
         "can_note": can_note,
+        "can_circulate_own": handling is None and circulation.may_circulate_own(actor, entry=entry),
         "entry": entry,
         "letter": letter,
         "parties": list(letter.parties.all()) if letter is not None else [],
