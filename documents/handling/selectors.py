@@ -207,11 +207,20 @@ def file_categories_list(*, tenant_id: int, active_only: bool = True) -> QuerySe
     return qs.filter(is_active=True) if active_only else qs
 
 
+def _sends_memos(holder: Holder) -> bool:
+    return not holder.read_only and bool(holder.desk or holder.unit_id)
+
+
+def may_send_memos(actor: Actor, *, tenant_id: int) -> bool:
+    """Whether the inbox offers "ส่งบันทึกข้อความ" (the form itself lists the units: memo_sender_units)."""
+    return _sends_memos(holder_of(actor, tenant_id=tenant_id))
+
+
 def memo_sender_units(actor: Actor, *, tenant_id: int) -> list[OrgUnit]:
     """The units a reader may send a memo in the name of: any unit from the central desk, else their own
     unit as its clerk or head; none for a read-only reader."""
     holder = holder_of(actor, tenant_id=tenant_id)
-    if holder.read_only or not (holder.desk or holder.unit_id):
+    if not _sends_memos(holder):
         return []
     units = [u for u in tenant_selectors.org_units_list(tenant_id=tenant_id) if u.is_active]
     return units if holder.desk else [u for u in units if u.pk == holder.unit_id]

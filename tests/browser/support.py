@@ -8,6 +8,7 @@ session fixtures that run before the browser starts (tests/browser/conftest.py).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -315,3 +316,35 @@ HTML_LANG = re.compile(r"<html[^>]*\blang=\"([^\"]*)\"", re.IGNORECASE)
 
 def safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)[:150]
+
+
+# --- data for a browser module, made before the browser starts ------------------------------------------------
+# (Playwright's sync API keeps an event loop on the test thread, and Django's ORM refuses to run under it.)
+TENANT_A_PRELUDE = r'''
+import datetime as dt, json, uuid
+import django
+django.setup()
+from documents.registry import services
+from documents.registry.inputs import IncomingInput, PartyInput
+from tenants.context import tenant_scope
+from tenants.models import Agency, Membership, OrgUnit, Position
+from tenants.selectors import actor_build
+
+a = Agency.objects.get(slug="tenant-a")
+def actor(username):
+    m = Membership.objects.select_related("user").get(tenant_id=a.pk, user__username=username, is_active=True)
+    return actor_build(agency=a, membership=m, user=m.user)
+
+tag = uuid.uuid4().hex[:6]
+out = {"tag": tag}
+'''
+
+
+def make_data(script: str, *args: str) -> dict:  # type: ignore[type-arg]
+    """Run ``script`` (it prints a JSON object last) in a fresh Python as the app role; return that object."""
+    env = {k: v for k, v in os.environ.items() if k != "EOFFICE_DB_AS_OWNER"}
+    env["DJANGO_SETTINGS_MODULE"] = "eoffice.settings"
+    done = subprocess.run([sys.executable, "-c", script, *args], env=env, cwd=ROOT, capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])

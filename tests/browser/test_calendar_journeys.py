@@ -10,13 +10,8 @@ Django's ORM refuses to run under it). They sit in a far year (พ.ศ. 2698) th
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import random
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 
@@ -63,12 +58,7 @@ print(json.dumps({"day": d.isoformat()}))
 
 @pytest.fixture(scope="module")
 def data(django_db_setup) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    env = {k: v for k, v in os.environ.items() if k != "EOFFICE_DB_AS_OWNER"}
-    env["DJANGO_SETTINGS_MODULE"] = "eoffice.settings"
-    done = subprocess.run([sys.executable, "-c", _MAKE, str(DATA_BE_YEAR)], env=env, cwd=Path(support.ROOT),
-                          capture_output=True, text=True, check=False, timeout=120)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return support.make_data(_MAKE, str(DATA_BE_YEAR))
 
 
 PAGES = [

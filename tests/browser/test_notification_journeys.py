@@ -8,12 +8,7 @@ loop on this thread, and Django's ORM refuses to run under it)."""
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -26,26 +21,10 @@ pytestmark = pytest.mark.browser
 
 A = "/a/tenant-a/"
 
-_MAKE = r'''
-import datetime as dt, json, uuid
-import django
-django.setup()
+_MAKE = support.TENANT_A_PRELUDE + r'''
 from django.utils import timezone
 from documents.handling import notifications, services as h
 from documents.models import Holding
-from documents.registry import services
-from documents.registry.inputs import IncomingInput, PartyInput
-from tenants.context import tenant_scope
-from tenants.models import Agency, Membership, Position
-from tenants.selectors import actor_build
-
-a = Agency.objects.get(slug="tenant-a")
-def actor(username):
-    m = Membership.objects.select_related("user").get(tenant_id=a.pk, user__username=username, is_active=True)
-    return actor_build(agency=a, membership=m, user=m.user)
-
-tag = uuid.uuid4().hex[:6]
-out = {"tag": tag}
 with tenant_scope(a.pk):
     clerk, admin = actor("a_central_clerk"), actor("a_agency_admin")
     palad = Position.objects.get(tenant_id=a.pk, title_th__startswith="ปลัด")
@@ -66,12 +45,7 @@ print(json.dumps(out))
 
 @pytest.fixture(scope="module")
 def data(django_db_setup) -> dict:  # type: ignore[no-untyped-def]
-    env = {k: v for k, v in os.environ.items() if k != "EOFFICE_DB_AS_OWNER"}
-    env["DJANGO_SETTINGS_MODULE"] = "eoffice.settings"
-    done = subprocess.run([sys.executable, "-c", _MAKE], env=env, cwd=Path(support.ROOT), capture_output=True,
-                          text=True, check=False, timeout=120)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return support.make_data(_MAKE)
 
 
 PAGES = [

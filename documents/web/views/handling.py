@@ -75,7 +75,7 @@ def _inbox_page(request: HttpRequest, *, status: int = 200, bulk_form: hf.BulkFo
     return render_page(request, "documents/handling/inbox.html", {
         "rows": rows, "filter_form": f if f.is_bound else hf.InboxFilterForm(), "bulk_form": bulk_form,
         "has_bulk": any(h.for_information for h in rows), "limit": selectors.INBOX_LIMIT,
-        "can_send_memo": bool(selectors.memo_sender_units(request.actor, tenant_id=_tid(request))),
+        "can_send_memo": selectors.may_send_memos(request.actor, tenant_id=_tid(request)),
     }, status=status)
 
 
@@ -189,7 +189,7 @@ def _letter_page(request: HttpRequest, handling: Handling, *, status: int = 200,
         "timeline": list(selectors.timeline(tenant_id=tid, handling=handling)),
         "files": [f for f in files if f.role != FileRole.PREVIEW], "preview": preview,
         "preview_is_pdf": preview is not None and preview.content_type == PREVIEW_PDF,
-        "working_copy": registry_selectors.working_copy(tenant_id=tid, letter_id=handling.letter_id),
+        "working_copy": registry_selectors.working_copy_of([f for f in files if f.state == FileState.OK]),
         "actions": actions, "refused_form": unplaced[0] if unplaced else None,
         "may_circulate": circulation.may_circulate(request.actor, tenant_id=tid, handling=handling),
         "circulations": circulation.of_letter(request.actor, tenant_id=tid, handling=handling),
