@@ -240,7 +240,7 @@ def acknowledge(*, tenant_id: int, actor: Actor, circulation_id: int) -> Circula
         raise WrongState("ท่านรับทราบหนังสือเวียนนี้แล้ว", "You have already acknowledged this circulation.",
                          code="already_acknowledged")
     circ = (Circulation.objects.select_for_update(of=("self",)).select_related("handling", "handling__letter")
-            .get(pk=row.circulation_id))
+            .get(tenant_id=tenant_id, pk=row.circulation_id))
     if circ.handling.letter.secrecy != Secrecy.NORMAL:
         raise NotFoundInTenant()
     if circ.closed_at is not None:
