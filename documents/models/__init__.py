@@ -2,6 +2,26 @@
 
 from documents.models.circulation import AudienceKind, Circulation, CirculationRecipient
 from documents.models.clock import ClockOverride
+from documents.models.drafting import (
+    EDITABLE_STATES,
+    FORM_LETTER_KIND,
+    DispatchChannel,
+    Draft,
+    DraftComment,
+    DraftEvent,
+    DraftEventKind,
+    DraftForm,
+    DraftRecipient,
+    DraftReview,
+    DraftSource,
+    DraftState,
+    DraftVersion,
+    RecipientRole,
+    ReviewRoute,
+    ReviewRouteStep,
+    ReviewStage,
+    ReviewStatus,
+)
 from documents.models.files import FileKey, FileRole, FileState, StoredFile
 from documents.models.handling import (
     Delegation,
@@ -57,4 +77,7 @@ __all__ = [
     "MailboxMessage", "MailboxMessageState", "PartyRole", "Purpose", "RegistryEntry", "Secrecy", "SecretGrant",
     "StoredFile", "Urgency", "YearBasis",
     "Notification", "NotificationKind", "NotificationPreference",
+    "EDITABLE_STATES", "FORM_LETTER_KIND", "DispatchChannel", "Draft", "DraftComment", "DraftEvent", "DraftEventKind",
+    "DraftForm", "DraftRecipient", "DraftReview", "DraftSource", "DraftState", "DraftVersion", "RecipientRole",
+    "ReviewRoute", "ReviewRouteStep", "ReviewStage", "ReviewStatus",
 ]

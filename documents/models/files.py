@@ -30,6 +30,12 @@ class FileRole(models.TextChoices):
     PREVIEW = "preview", _("ภาพตัวอย่าง (แปลงเป็น PDF)")
     EMAIL = "email", _("อีเมลต้นฉบับ")
     ACTION = "action", _("เอกสารการปฏิบัติ")  # attached by the officer with what was done (a reply, a report)
+    # outgoing letters (issue 5)
+    DRAFT_SOURCE = "draft_source", _("ไฟล์ร่างที่อัปโหลด (DOCX/PDF)")
+    DRAFT = "draft", _("ร่างหนังสือ (PDF)")
+    FINAL = "final", _("ฉบับจริง (มีเลขที่และวันที่ รอลงนาม)")
+    FILE_COPY = "file_copy", _("สำเนาคู่ฉบับ")
+    SIGNED = "signed", _("ฉบับลงนามแล้ว")
 
 
 class FileState(models.TextChoices):
