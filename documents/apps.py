@@ -7,6 +7,8 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Job handlers register themselves with tenants.jobs_registry on import.
+        from documents.drafting import dispatch as drafting_dispatch  # noqa: F401
+        from documents.drafting import jobs as drafting_jobs  # noqa: F401
         from documents.files import jobs as files_jobs  # noqa: F401
         from documents.handling import jobs as handling_jobs  # noqa: F401
         from documents.handling import notifications  # noqa: F401

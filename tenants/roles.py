@@ -57,6 +57,7 @@ class Action(models.TextChoices):
     SECRET_REGISTER_METADATA = "secret.metadata", _("ดูทะเบียนลับเฉพาะเลขที่ วันที่ และสถานะ")
     ENDORSE = "letter.endorse", _("เกษียน/สั่งการ")
     ACT = "letter.act", _("ปฏิบัติตามที่ได้รับมอบหมาย")
+    DRAFT_WRITE = "draft.write", _("ร่างหนังสือส่ง")
     AUDIT_VIEW = "audit.view", _("ดูบันทึกการตรวจสอบ (audit log)")
     AUDIT_VERIFY = "audit.verify", _("ตรวจความครบถ้วนของสายโซ่บันทึกการตรวจสอบ")
     JOBS_VIEW = "jobs.view", _("ดูสถานะงานเบื้องหลัง")
@@ -97,6 +98,9 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     A.SECRET_REGISTER_METADATA: {R.SECRET_REGISTRAR: S.AGENCY, R.AUDITOR: S.JURISDICTION},
     A.ENDORSE: {R.HEAD: S.AGENCY},
     A.ACT: {R.OFFICER: S.OWN, R.UNIT_CLERK: S.UNIT, R.HEAD: S.AGENCY},
+    # Drafting outgoing letters: an officer sees their own drafts, a unit clerk the unit's, the central
+    # desk and heads the agency's. Reviewers reach a draft through its review steps at their posts.
+    A.DRAFT_WRITE: {R.OFFICER: S.OWN, R.UNIT_CLERK: S.UNIT, R.HEAD: S.AGENCY, R.CENTRAL_CLERK: S.AGENCY},
     A.AUDIT_VIEW: {R.AGENCY_ADMIN: S.AGENCY, R.AUDITOR: S.JURISDICTION, R.SYSTEM_ADMIN: S.SYSTEM},
     A.AUDIT_VERIFY: {R.AUDITOR: S.JURISDICTION, R.SYSTEM_ADMIN: S.SYSTEM},
     A.JOBS_VIEW: {R.AGENCY_ADMIN: S.AGENCY, R.SYSTEM_ADMIN: S.SYSTEM},

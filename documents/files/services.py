@@ -350,6 +350,7 @@ def files_sweep_unattached(*, tenant_id: int, older_than: dt.datetime) -> int:
     keys = list(
         StoredFile.objects.filter(tenant_id=tenant_id, letter__isnull=True, derived_from__isnull=True,
                                   created_at__lt=older_than, key__destroyed_at__isnull=True)
+        .exclude(role__in=[FileRole.DRAFT_SOURCE, FileRole.DRAFT])  # a draft's versions are kept with the draft
         .exclude(pk__in=MailboxAttachment.objects.filter(tenant_id=tenant_id).values("file_id"))
         .exclude(pk__in=MailboxMessage.objects.filter(tenant_id=tenant_id, raw__isnull=False).values("raw_id"))
         .order_by("pk").values_list("key_id", flat=True)

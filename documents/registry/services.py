@@ -597,6 +597,53 @@ def reserve_number(
     return _same_operation(made.entry, book)
 
 
+def reserve_for_letter(
+    *, tenant_id: int, actor: Actor, data: OutgoingInput, idempotency_key: str | None
+) -> RegistryEntry:
+    """"Ready to sign" (พร้อมลงนาม) of a letter drafted in the system: its number and date are printed on
+    it, so they are fixed now, before anyone signs (architecture.md §6). The entry carries the letter and
+    stays ``reserved`` until the letter is signed (``reservation_mark_signed``); if the signer refuses it
+    is annulled with the reason (``entry_annul``), never dropped."""
+    _check_key(idempotency_key)
+    book = (_book(tenant_id, data.book_id) if data.book_id is not None
+            else default_book_for(tenant_id=tenant_id, kind=data.kind, sub_kind=data.sub_kind))
+    if book.is_incoming or book.is_secret:
+        raise RegistryError("ทะเบียนนี้ไม่ใช่ทะเบียนหนังสือส่ง", "This book does not issue outgoing numbers.", field="book_id")
+    _require_issue(actor, book)
+    existing = entry_for_key(tenant_id=tenant_id, key=idempotency_key)
+    if existing is not None:
+        return _same_operation(existing, book)
+    if data.secrecy != Secrecy.NORMAL:
+        raise RegistryError(
+            "หนังสือลับออกเลขโดยนายทะเบียนข้อมูลข่าวสารลับ", "Secret letters are numbered by the secret registrar.",
+            code="secret_outgoing", field="secrecy",
+        )
+    data = _from_us(tenant_id, data)
+    validate_letter(data)
+    if not data.recipients:
+        raise RegistryError("กรุณาระบุผู้รับ (ถึง/เรียน)", "Please name at least one recipient.", field="recipients")
+    made = _numbered_entry(
+        tenant_id=tenant_id, actor=actor, book=book, key=idempotency_key,
+        new_letter=_letter_rows(tenant_id=tenant_id, data=data), status=EntryStatus.RESERVED,
+        channel=data.channel, note=data.note[:500], audit=("registry.reserve_for_letter", {}),
+    )
+    return _same_operation(made.entry, book)
+
+
+def reservation_mark_signed(*, tenant_id: int, actor: Actor, entry_id: int) -> RegistryEntry:
+    """The letter a reserved number was fixed for is signed: the outgoing book shows it "signed, not yet
+    sent" (``awaiting_dispatch``) until it is dispatched."""
+    entry = _locked_entry(tenant_id, entry_id)
+    _require_issue(actor, entry.book)
+    if entry.status != EntryStatus.RESERVED or entry.letter_id is None:
+        raise Conflict("เลขนี้ไม่ได้จองไว้สำหรับหนังสือที่รอลงนาม", "This number is not reserved for a letter awaiting signature.",
+                       code="not_reserved")
+    entry.status = EntryStatus.AWAITING_DISPATCH
+    entry.save(update_fields=["status"])
+    _audit_entry(tenant_id, actor, "registry.signed", entry)
+    return entry
+
+
 def _locked_entry(tenant_id: int, entry_id: int) -> RegistryEntry:
     entry = (RegistryEntry.objects.select_for_update(of=("self",)).select_related("book", "letter")
              .filter(tenant_id=tenant_id, pk=entry_id).first())

@@ -1,0 +1,136 @@
+"""Drafting reads: the lists a drafter, a reviewer and the central desk work from, one draft with its
+versions, comments, reviews and timeline, and what the file copy prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from documents.drafting.access import draft_visible_q
+from documents.handling.access import Holder, holder_of
+from documents.models import (
+    Draft,
+    DraftComment,
+    DraftEvent,
+    DraftEventKind,
+    DraftRecipient,
+    DraftReview,
+    DraftState,
+    DraftVersion,
+    ReviewStage,
+    ReviewStatus,
+)
+from eoffice.common.exceptions import NotFoundInTenant
+from tenants.permissions import Actor
+
+LIST_LIMIT = 200
+
+
+def _holder(actor: Actor, tenant_id: int, holder: Holder | None) -> Holder:
+    return holder if holder is not None else holder_of(actor, tenant_id=tenant_id)
+
+
+def drafts_visible(actor: Actor, *, tenant_id: int, holder: Holder | None = None) -> QuerySet[Draft]:
+    return (Draft.objects.filter(tenant_id=tenant_id).filter(draft_visible_q(actor, _holder(actor, tenant_id, holder)))
+            .select_related("owner_unit", "entry"))
+
+
+def draft_get(actor: Actor, *, tenant_id: int, draft_id: int, holder: Holder | None = None) -> Draft:
+    """One draft the actor sees; another's (or another tenant's) is answered like a missing one."""
+    draft = drafts_visible(actor, tenant_id=tenant_id, holder=holder).filter(pk=draft_id).first()
+    if draft is None:
+        raise NotFoundInTenant()
+    return draft
+
+
+@dataclass(frozen=True)
+class DraftLists:
+    mine: list[Draft]  # written by me, not closed
+    to_review: list[DraftReview]  # steps open at my posts
+    at_desk: list[Draft]  # reviewed, waiting for the number (only for those who may issue)
+    awaiting_signature: list[Draft]
+    awaiting_dispatch: list[Draft]
+
+
+def draft_lists(actor: Actor, *, tenant_id: int, desk: bool) -> DraftLists:
+    holder = holder_of(actor, tenant_id=tenant_id)
+    visible = drafts_visible(actor, tenant_id=tenant_id, holder=holder)
+    closed = (DraftState.CANCELLED, DraftState.DISPATCHED)
+    mine = list(visible.filter(created_by_id=actor.user_id).exclude(state__in=closed)[:LIST_LIMIT])
+    reviews: list[DraftReview] = []
+    if holder.position_ids and not holder.read_only:
+        reviews = list(DraftReview.objects.filter(tenant_id=tenant_id, status=ReviewStatus.OPEN,
+                                                  position_id__in=sorted(holder.position_ids),
+                                                  draft__state=DraftState.IN_REVIEW)
+                       .select_related("draft", "draft__owner_unit", "position").order_by("draft__updated_at")[:LIST_LIMIT])
+    at_desk = list(visible.filter(state=DraftState.REVIEWED).order_by("updated_at")[:LIST_LIMIT]) if desk else []
+    waiting = list(visible.filter(state=DraftState.READY).order_by("updated_at")[:LIST_LIMIT]) if desk else []
+    signed = list(visible.filter(state=DraftState.SIGNED).order_by("updated_at")[:LIST_LIMIT]) if desk else []
+    return DraftLists(mine, reviews, at_desk, waiting, signed)
+
+
+def draft_versions(*, tenant_id: int, draft: Draft) -> list[DraftVersion]:
+    return list(DraftVersion.objects.filter(tenant_id=tenant_id, draft=draft).select_related("pdf", "source_file"))
+
+
+def draft_version(*, tenant_id: int, draft: Draft, number: int | None = None) -> DraftVersion:
+    version = (DraftVersion.objects.filter(tenant_id=tenant_id, draft=draft, number=number or draft.version)
+               .select_related("pdf", "source_file").first())
+    if version is None:
+        raise NotFoundInTenant()
+    return version
+
+
+def draft_recipients(*, tenant_id: int, draft: Draft) -> list[DraftRecipient]:
+    return list(DraftRecipient.objects.filter(tenant_id=tenant_id, draft=draft).select_related("agency"))
+
+
+def draft_comments(*, tenant_id: int, draft: Draft) -> list[DraftComment]:
+    return list(DraftComment.objects.filter(tenant_id=tenant_id, draft=draft))
+
+
+def draft_reviews(*, tenant_id: int, draft: Draft, round: int | None = None) -> list[DraftReview]:
+    qs = DraftReview.objects.filter(tenant_id=tenant_id, draft=draft).select_related("position")
+    if round is not None:
+        qs = qs.filter(round=round)
+    return list(qs)
+
+
+def draft_events(*, tenant_id: int, draft: Draft) -> list[DraftEvent]:
+    return list(DraftEvent.objects.filter(tenant_id=tenant_id, draft=draft))
+
+
+def open_review_for(holder: Holder, reviews: list[DraftReview]) -> DraftReview | None:
+    """The review step of the current round the actor may act on now, if any."""
+    if holder.read_only:
+        return None
+    for r in reviews:
+        if r.status == ReviewStatus.OPEN and r.position_id in holder.position_ids:
+            return r
+    return None
+
+
+@dataclass(frozen=True)
+class FileCopyPerson:
+    role_label: str
+    name: str
+    position: str
+    at: object  # datetime | None
+
+
+_STAGE_LABEL = {ReviewStage.TYPE: "ผู้พิมพ์", ReviewStage.PROOFREAD: "ผู้ทาน", ReviewStage.CHECK: "ผู้ตรวจ"}
+
+
+def file_copy_people(*, tenant_id: int, draft: Draft) -> list[FileCopyPerson]:
+    """ผู้ร่าง / ผู้พิมพ์ / ผู้ทาน / ผู้ตรวจ with their initials' times (saraban-domain.md §4.3): the drafter
+    from the draft's first event, the others from the last completed review round, in route order."""
+    created = DraftEvent.objects.filter(tenant_id=tenant_id, draft=draft, kind=DraftEventKind.CREATED).first()
+    people = [FileCopyPerson("ผู้ร่าง", created.actor_name if created else "", created.actor_position if created else "",
+                             created.at if created else None)]
+    for r in DraftReview.objects.filter(tenant_id=tenant_id, draft=draft, round=draft.review_round,
+                                        status=ReviewStatus.INITIALLED).order_by("order", "id"):
+        label = _STAGE_LABEL.get(r.stage, "ผู้ตรวจ")
+        position = r.printed_position + (f" ({r.authority_line})" if r.authority_line else "")
+        people.append(FileCopyPerson(label, r.typed_name, position, r.acted_at))
+    return people
