@@ -670,3 +670,68 @@ def draft_cancel(*, tenant_id: int, actor: Actor, draft_id: int, reason: str) ->
     _event(tenant_id, actor, draft, DraftEventKind.CANCELLED, printed=_own_position(holder), text=why, details=details)
     return draft
 
+
+
+# --- settings: review routes (the agency admin) ---------------------------------------------------------------
+@dataclass(frozen=True)
+class RouteStepInput:
+    position_id: int
+    order: int
+    stage: str = "check"
+
+
+def route_create(*, tenant_id: int, actor: Actor, name_th: str, forms: Sequence[str],
+                 steps: Sequence[RouteStepInput]) -> ReviewRoute:
+    """A review route: posts in order; steps sharing an ``order`` review in parallel."""
+    from documents.handling.access import require_manage
+    from documents.models import ReviewStage
+
+    require_manage(actor)
+    name = _text(name_th, 255, field="name_th", label_th="ชื่อลำดับการตรวจร่าง")
+    if not name:
+        raise DraftingError("กรุณาตั้งชื่อลำดับการตรวจร่าง", "Please name the review route.", field="name_th")
+    bad = sorted(set(forms) - set(DraftForm.values))
+    if bad:
+        raise DraftingError("แบบหนังสือไม่ถูกต้อง", f"Unknown forms: {', '.join(bad)}", field="forms")
+    if not steps:
+        raise DraftingError("กรุณาเพิ่มผู้ตรวจอย่างน้อยหนึ่งขั้น", "Add at least one review step.", field="steps")
+    if len(steps) > 20:
+        raise DraftingError("ผู้ตรวจได้ไม่เกิน 20 ขั้น", "At most 20 steps.", field="steps")
+    seen = set()
+    for i, s in enumerate(steps):
+        if s.stage not in ReviewStage.values:
+            raise DraftingError("หน้าที่ผู้ตรวจไม่ถูกต้อง", "Unknown stage.", field=f"steps[{i}].stage")
+        if not (1 <= s.order <= 20):
+            raise DraftingError("ลำดับต้องอยู่ระหว่าง 1–20", "Order must be 1-20.", field=f"steps[{i}].order")
+        if (s.order, s.position_id) in seen:
+            raise DraftingError("ตำแหน่งเดียวกันซ้ำในลำดับเดียวกัน", "The same post twice in one step.",
+                                field=f"steps[{i}].position_id")
+        seen.add((s.order, s.position_id))
+    ids = {s.position_id for s in steps}
+    if Position.objects.filter(tenant_id=tenant_id, pk__in=ids, is_active=True).count() != len(ids):
+        raise DraftingError("ไม่พบตำแหน่งที่เลือก", "A chosen position was not found.", field="steps")
+    route = ReviewRoute.objects.create(tenant_id=tenant_id, name_th=name, forms=sorted(set(forms)),
+                                       sort_order=ReviewRoute.objects.filter(tenant_id=tenant_id).count())
+    ReviewRouteStep.objects.bulk_create([
+        ReviewRouteStep(tenant_id=tenant_id, route=route, order=s.order, position_id=s.position_id, stage=s.stage)
+        for s in steps
+    ])
+    audit_record(tenant_id=tenant_id, actor_id=actor.user_id, action="drafting.route_create", object_type="review_route",
+                 object_id=route.pk, acting_for=actor.acting_for,
+                 changes={"name": name, "forms": route.forms, "steps": [[s.order, s.position_id, s.stage] for s in steps]})
+    return route
+
+
+def route_set_active(*, tenant_id: int, actor: Actor, route_id: int, active: bool) -> ReviewRoute:
+    from documents.handling.access import require_manage
+
+    require_manage(actor)
+    route = ReviewRoute.objects.filter(tenant_id=tenant_id, pk=route_id).first()
+    if route is None:
+        raise NotFoundInTenant()
+    if route.is_active != active:
+        route.is_active = active
+        route.save(update_fields=["is_active"])
+        audit_record(tenant_id=tenant_id, actor_id=actor.user_id, action="drafting.route_active", object_type="review_route",
+                     object_id=route.pk, acting_for=actor.acting_for, changes={"active": active})
+    return route
