@@ -323,6 +323,15 @@ SPECTACULAR_SETTINGS = {
         "HoldingStatusEnum": "documents.models.handling.HoldingStatus",
         "HandlingEventKindEnum": "documents.models.handling.EventKind",
         "NotificationKindEnum": "documents.models.notifications.NotificationKind",
+        "ChannelEnum": "documents.models.registry.Channel",
+        "DraftFormEnum": "documents.models.drafting.DraftForm",
+        "DraftSourceEnum": "documents.models.drafting.DraftSource",
+        "DraftStateEnum": "documents.models.drafting.DraftState",
+        "DraftEventKindEnum": "documents.models.drafting.DraftEventKind",
+        "DispatchChannelEnum": "documents.models.drafting.DispatchChannel",
+        "RecipientRoleEnum": "documents.models.drafting.RecipientRole",
+        "ReviewStageEnum": "documents.models.drafting.ReviewStage",
+        "ReviewStatusEnum": "documents.models.drafting.ReviewStatus",
     },
 }
 

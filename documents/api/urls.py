@@ -1,14 +1,17 @@
 """Registry API routes under ``/api/v1/a/<agency>/registry/`` (names prefixed ``api-registry-``) and the
-handling routes under ``/api/v1/a/<agency>/handling/`` (``api-handling-``)."""
+handling routes under ``/api/v1/a/<agency>/handling/`` (``api-handling-``) and the drafting routes under
+``/api/v1/a/<agency>/drafting/`` (``api-drafting-``)."""
 
 from django.urls import path
 
-from documents.api import circulation, handling, mailbox, notifications, views
+from documents.api import circulation, drafting, handling, mailbox, notifications, views
 
 A = "a/<slug:agency>/registry/"
 H = "a/<slug:agency>/handling/"
 HC = H + "circulations/<int:circulation_id>/"
 N = "a/<slug:agency>/notifications/"
+D = "a/<slug:agency>/drafting/"
+DD = D + "drafts/<int:draft_id>/"
 
 urlpatterns = [
     path(A + "books/", views.BooksApi.as_view(), name="api-registry-books"),
@@ -84,4 +87,24 @@ urlpatterns = [
     path(N + "preferences/", notifications.PreferencesApi.as_view(), name="api-notification-preferences"),
     path(N + "<int:notification_id>/read/", notifications.NotificationReadApi.as_view(), name="api-notification-read"),
     path(H + "overdue/", notifications.OverdueApi.as_view(), name="api-handling-overdue"),
+    path(D + "drafts/", drafting.DraftsApi.as_view(), name="api-drafting-drafts"),
+    path(DD, drafting.DraftDetailApi.as_view(), name="api-drafting-draft"),
+    path(DD + "revise/", drafting.DraftReviseApi.as_view(), name="api-drafting-revise"),
+    path(DD + "comments/", drafting.DraftCommentApi.as_view(), name="api-drafting-comment"),
+    path(DD + "submit/", drafting.DraftSubmitApi.as_view(), name="api-drafting-submit"),
+    path(DD + "ready/", drafting.DraftReadyApi.as_view(), name="api-drafting-ready"),
+    path(DD + "refuse/", drafting.DraftRefuseApi.as_view(), name="api-drafting-refuse"),
+    path(DD + "signed/", drafting.DraftSignedApi.as_view(), name="api-drafting-signed"),
+    path(DD + "cancel/", drafting.DraftCancelApi.as_view(), name="api-drafting-cancel"),
+    path(DD + "dispatch/", drafting.DraftDispatchApi.as_view(), name="api-drafting-dispatch"),
+    path(DD + "files/<int:file_id>/", drafting.DraftFileApi.as_view(), name="api-drafting-file"),
+    path(DD + "envelope/", drafting.DraftEnvelopeApi.as_view(), name="api-drafting-envelope"),
+    path(DD + "labels/", drafting.DraftLabelsApi.as_view(), name="api-drafting-labels"),
+    path(D + "reviews/<int:review_id>/initial/", drafting.ReviewInitialApi.as_view(), name="api-drafting-review-initial"),
+    path(D + "reviews/<int:review_id>/return/", drafting.ReviewReturnApi.as_view(), name="api-drafting-review-return"),
+    path(D + "recipients/<int:recipient_id>/delivered/", drafting.RecipientDeliveredApi.as_view(),
+         name="api-drafting-delivered"),
+    path(D + "delivery-book/", drafting.DeliveryBookApi.as_view(), name="api-drafting-delivery-book"),
+    path(D + "review-routes/", drafting.RoutesApi.as_view(), name="api-drafting-routes"),
+    path(D + "review-routes/<int:route_id>/active/", drafting.RouteActiveApi.as_view(), name="api-drafting-route-active"),
 ]

@@ -134,3 +134,30 @@ def file_copy_people(*, tenant_id: int, draft: Draft) -> list[FileCopyPerson]:
         position = r.printed_position + (f" ({r.authority_line})" if r.authority_line else "")
         people.append(FileCopyPerson(label, r.typed_name, position, r.acted_at))
     return people
+
+
+def draft_files(*, tenant_id: int, draft: Draft) -> list:  # type: ignore[type-arg]
+    """The letter's files made at and after "ready to sign" (final version, file copy, signed scan)."""
+    from documents.models import StoredFile
+
+    if draft.letter_id is None:
+        return []
+    return list(StoredFile.objects.filter(tenant_id=tenant_id, letter_id=draft.letter_id).order_by("id"))
+
+
+def draft_file_get(actor: Actor, *, tenant_id: int, draft_id: int, file_id: int):  # type: ignore[no-untyped-def]
+    """A file of a draft the actor sees: one of its versions' PDFs or uploaded sources, or its letter's
+    files (final, file copy, signed). Anything else is answered like a missing file."""
+    from django.db.models import Q
+
+    from documents.models import StoredFile
+
+    draft = draft_get(actor, tenant_id=tenant_id, draft_id=draft_id)
+    versions = DraftVersion.objects.filter(tenant_id=tenant_id, draft=draft)
+    own = Q(pk__in=versions.values("pdf_id")) | Q(pk__in=versions.values("source_file_id"))
+    if draft.letter_id is not None:
+        own |= Q(letter_id=draft.letter_id)
+    stored = StoredFile.objects.filter(tenant_id=tenant_id, pk=file_id).filter(own).first()
+    if stored is None:
+        raise NotFoundInTenant()
+    return stored
