@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 
 from documents.drafting import fields as form_fields
@@ -50,11 +51,10 @@ from documents.models import (
 )
 from documents.registry import services as registry_services
 from documents.registry.inputs import OutgoingInput, PartyInput
-from documents.registry.selectors import entry_visible_q
 from eoffice.common.exceptions import NotFoundInTenant
 from tenants.models import Agency, OrgUnit, Position
 from tenants.permissions import Actor
-from tenants.roles import Action, Scope
+from tenants.roles import Scope
 from tenants.services.audit import audit_record
 
 SUBJECT_MAX = 500
@@ -282,12 +282,17 @@ def _reply_letter(actor: Actor, holder: Holder, tenant_id: int, letter_id: int) 
     letter = Letter.objects.filter(tenant_id=tenant_id, pk=letter_id).first()
     if letter is None:
         raise NotFoundInTenant()
-    in_book = actor.can(Action.REGISTRY_READ) and RegistryEntry.objects.filter(
-        tenant_id=tenant_id, letter_id=letter.pk).filter(entry_visible_q(actor)).exists()
-    held = Holding.objects.filter(tenant_id=tenant_id, handling__letter_id=letter.pk).filter(
-        membership_id=actor.membership_id).exists() if actor.membership_id else False
-    if not (in_book or held or (holder.unit_id and Holding.objects.filter(
-            tenant_id=tenant_id, handling__letter_id=letter.pk, unit_id=holder.unit_id).exists())):
+    from documents.registry.selectors import books_visible
+
+    books = [b.pk for b in books_visible(actor, tenant_id=tenant_id)]
+    in_book = RegistryEntry.objects.filter(tenant_id=tenant_id, letter_id=letter.pk, book_id__in=books).exists()
+    holds = Holding.objects.filter(tenant_id=tenant_id, handling__letter_id=letter.pk)
+    reach = Q(membership_id=actor.membership_id) if actor.membership_id else Q(pk__in=[])
+    if holder.unit_id:
+        reach |= Q(unit_id=holder.unit_id)
+    if holder.position_ids:
+        reach |= Q(position_id__in=sorted(holder.position_ids))
+    if not (in_book or holds.filter(reach).exists()):
         raise NotFoundInTenant()
     if letter.is_secret and not letter.secret_grants.filter(user_id=actor.user_id, revoked_at__isnull=True).exists():
         raise NotFoundInTenant()
@@ -545,6 +550,24 @@ def _check_recipients(recipients: list[DraftRecipient]) -> None:
                                 code="recipient_in_system", field=f"{where}.agency_id")
 
 
+def _letter_extra(draft: Draft, f: dict[str, str]) -> dict[str, str]:
+    """The registry letter's kind-specific fields (documents.registry.letter_fields) from the draft's."""
+    agency = Agency.objects.get(pk=draft.tenant_id).name_th
+    unit = draft.owner_unit.name_th
+    phone = " ".join(f[k] for k in ("contact_phone", "contact_fax", "contact_email") if f.get(k))
+    signer = {k: f[k] for k in ("signer_name", "signer_position") if f.get(k)}
+    by_form: dict[str, dict[str, str]] = {
+        DraftForm.EXTERNAL: {"issuing_agency": agency, "salutation": f.get("salutation", ""),
+                             "closing": f.get("closing", ""), "owner_unit": unit, "phone": phone, **signer},
+        DraftForm.MEMO: {"issuing_unit": unit, "salutation": f.get("salutation", ""), **signer},
+        DraftForm.STAMPED: {"issuing_agency": agency, "initials_by": f.get("initials_note", ""), "owner_unit": unit,
+                            "phone": phone},
+        DraftForm.ORDER: {"issuer": f.get("authority") or agency, **signer},
+        DraftForm.ANNOUNCEMENT: {"issuer": f.get("authority") or agency, **signer},
+    }
+    return {k: v[:500] for k, v in by_form[draft.form].items() if v}
+
+
 def draft_ready(*, tenant_id: int, actor: Actor, draft_id: int, confirmed: Sequence[str], book_id: int | None = None) -> Draft:
     """The central clerk (or the unit's clerk, for a unit's memo book) has checked recipients, channels and
     enclosures (``confirmed`` names each check). Number and date are fixed now — they are printed on the
@@ -575,9 +598,7 @@ def draft_ready(*, tenant_id: int, actor: Actor, draft_id: int, confirmed: Seque
         copies_to=tuple(_party(r) for r in recipients if r.role == RecipientRole.COPY),
         letter_date=timezone.localdate(), refers_to=clean.get("refers_to", ""), enclosures=clean.get("enclosures", ""),
         urgency=draft.urgency, secrecy=draft.secrecy,
-        extra={"draft_id": draft.pk, "form": draft.form, **{k: v for k, v in clean.items()
-                                                              if k in ("salutation", "signer_name", "signer_position",
-                                                                       "signer_line", "authority")}},
+        extra=_letter_extra(draft, clean),
         channel=REGISTRY_CHANNEL[main.channel], note=f"ร่างหนังสือ #{draft.pk} ฉบับที่ {draft.version}"[:500],
         book_id=book.pk,
     )
