@@ -218,6 +218,11 @@ from tests.tenancy.sweep_specs_handling import NOTIFICATION_API_SPECS, NOTIFICAT
 SPECS.update(NOTIFICATION_API_SPECS)
 SPECS.update(NOTIFICATION_WEB_SPECS)
 
+# --- drafting (issue 5) -----------------------------------------------------------------------------------
+from tests.tenancy.sweep_specs_drafting_api import DRAFTING_API_SPECS  # noqa: E402
+
+SPECS.update(DRAFTING_API_SPECS)
+
 # --- the working-day calendar (docs/calendar.md) -------------------------------------------------------------
 from tests.tenancy.sweep_specs_calendar import CALENDAR_SPECS  # noqa: E402
 

@@ -14,6 +14,7 @@ Model keys used by the sweep specs (``World.id(side, key)`` / ``World.random(key
     sealedentry (a sealed secret item at the central desk), secretentry (an opened secret-register entry
     whose grant the all-roles member holds), upload (an uploaded file not yet registered)
     handling (issue 4): see tests/tenancy/world_handling.py
+    drafting (issue 5): see tests/tenancy/world_drafting.py
     calendar: agencyholiday (an agency's own day off), nationalholiday (global: made fresh by routes that
     remove one; never a B-side object)
 """
@@ -33,6 +34,7 @@ from tenants.roles import Role
 from tenants.services import org
 from tenants.services.jobs import job_enqueue
 from tenants.services.tokens import api_token_create
+from tests.tenancy.world_drafting import DRAFTING_MODELS, drafting_obj
 from tests.tenancy.world_handling import HANDLING_MODELS, handling_obj
 
 AGENCY_ROLES = [Role.CENTRAL_CLERK, Role.UNIT_CLERK, Role.OFFICER, Role.HEAD, Role.SECRET_REGISTRAR, Role.AGENCY_ADMIN]
@@ -214,6 +216,8 @@ class World:
                 return _registry_obj(self, key, model)
             if model in HANDLING_MODELS:
                 return handling_obj(self, key, model)
+            if model in DRAFTING_MODELS:
+                return drafting_obj(self, key, model)
         raise KeyError(f"World.fresh: unknown model key {model!r}; add it in tests/tenancy/tenant_world.py")
 
 
@@ -358,7 +362,7 @@ def build_world() -> World:
     w = World(agencies["tenant-a"], agencies["tenant-b"], agencies["test-district"])
     for key in ("a", "b"):
         for model in ("orgunit", "position", "membership", "assignment", "rolegrant", "apitoken", "job", "auditevent",
-                      "agencyholiday", *REGISTRY_MODELS, *HANDLING_MODELS):
+                      "agencyholiday", *REGISTRY_MODELS, *HANDLING_MODELS, *DRAFTING_MODELS):
             w.obj(key, model)
         w.user(key)
         w.token(key)
