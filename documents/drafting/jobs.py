@@ -116,10 +116,6 @@ def render_version(*, tenant_id: int, job_id: int, version_id: int, **_: Any) ->
 
 @job_handler(RENDER_FINAL_JOB)
 def render_final(*, tenant_id: int, job_id: int, draft_id: int, entry_id: int, **_: Any) -> dict[str, Any]:
-    from documents.drafting.layout import number_text
-    from documents.drafting.render import render_file_copy
-    from documents.drafting.selectors import file_copy_people
-
     draft = (Draft.objects.select_for_update(of=("self",)).select_related("owner_unit")
              .filter(tenant_id=tenant_id, pk=draft_id).first())
     entry = RegistryEntry.objects.filter(tenant_id=tenant_id, pk=entry_id).select_related("book").first()
@@ -130,6 +126,10 @@ def render_final(*, tenant_id: int, job_id: int, draft_id: int, entry_id: int, *
     existing = StoredFile.objects.filter(tenant_id=tenant_id, letter_id=entry.letter_id, role=FileRole.FINAL).first()
     if existing is not None:
         return {"skipped": "already rendered", "file": existing.pk}
+    from documents.drafting.layout import number_text
+    from documents.drafting.render import render_file_copy
+    from documents.drafting.selectors import file_copy_people
+
     agency = Agency.objects.get(pk=tenant_id)
     version = DraftVersion.objects.select_related("source_file").get(draft=draft, number=draft.version)
     recipients = list(DraftRecipient.objects.filter(tenant_id=tenant_id, draft=draft))

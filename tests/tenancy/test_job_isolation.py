@@ -39,7 +39,18 @@ JOB_SPECS: dict[str, Callable[[Any], dict[str, Any]] | None] = {
     "files.sweep_uploads": lambda w: {},
     "notifications.overdue": lambda w: {},
     "notifications.email": lambda w: {"notification_id": w.id("a", "notification")},
+    "drafting.render_version": lambda w: {"version_id": _version_id(w)},
+    "drafting.render_final": lambda w: {"draft_id": w.id("a", "readydraft"), "entry_id": w.id("a", "readydraft.entry_id")},
+    "drafting.email_dispatch": lambda w: {"recipient_id": w.id("a", "handrecipient")},
 }
+
+
+def _version_id(w) -> int:  # type: ignore[no-untyped-def]
+    from documents.models import DraftVersion
+    from tenants.context import tenant_scope
+
+    with tenant_scope(w.a.id):
+        return DraftVersion.objects.get(draft_id=w.id("a", "draft"), number=1).pk
 
 
 def test_every_job_kind_has_a_spec():
