@@ -138,7 +138,7 @@ class Migration(migrations.Migration):
                 ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenants.orgunit')),
             ],
             options={
-                'ordering': ['role', 'sort_order', 'id'],
+                'ordering': ['sort_order', 'id'],
                 'indexes': [models.Index(fields=['draft', 'sort_order'], name='draftrecipient_draft_idx'), models.Index(fields=['tenant', 'channel', 'dispatched_at'], name='draftrecipient_channel_idx')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='draftrecipient_name_not_empty')],
             },

@@ -302,7 +302,7 @@ class DraftRecipient(TenantOwnedModel):
     received_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["role", "sort_order", "id"]
+        ordering = ["sort_order", "id"]
         indexes = [
             models.Index(fields=["draft", "sort_order"], name="draftrecipient_draft_idx"),
             models.Index(fields=["tenant", "channel", "dispatched_at"], name="draftrecipient_channel_idx"),
