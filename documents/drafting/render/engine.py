@@ -19,10 +19,10 @@ from documents.registry.stamp import (
 )
 
 ASSET_SCHEME = "eoffice-asset"
-# PDF/A-3 level B with WeasyPrint's structure tags on: archivable (fonts embedded, sRGB output intent,
+# PDF/A-3 level U with WeasyPrint's structure tags on: archivable (fonts embedded, sRGB output intent,
 # XMP with pdfaid) and tagged (/StructTreeRoot, /MarkInfo). Level A is not claimed: WeasyPrint's tags
 # are not checked against PDF/UA here. See docs/rendering.md.
-PDF_VARIANT = "pdf/a-3b"
+PDF_VARIANT = "pdf/a-3u"
 PDF_OPTIONS = {"pdf_variant": PDF_VARIANT, "pdf_tags": True}
 
 logger = logging.getLogger(__name__)
