@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import threading
+import unicodedata
 from dataclasses import replace
 
 import pikepdf
@@ -223,3 +224,55 @@ def test_renders_concurrently_in_threads() -> None:
     assert not errors
     for index, layout in enumerate(layouts):
         assert flat(results[index]) == flat(render_letter(replace(layout)))
+
+
+def test_thai_lines_break_between_words() -> None:
+    """Pango (with libthai) breaks a Thai run with no spaces at word boundaries: the word before and the
+    word after every line break are whole dictionary words, and no line starts with a combining mark."""
+    from pythainlp.corpus import thai_words
+    from pythainlp.tokenize import word_tokenize
+
+    para = ("ประเทศไทยมีประชากรจำนวนมากและมีวัฒนธรรมที่หลากหลายซึ่งองค์การบริหารส่วนตำบลหนองระเวียงได้จัด"
+            "กิจกรรมส่งเสริมการเรียนรู้ของเด็กและเยาวชนในพื้นที่อย่างต่อเนื่องทุกปี") * 3
+    got = text(render_letter(sample(body_html=f"<p>{para}</p>")))
+    lines: list[str] = []
+    for line in got[got.index(para[:20]):].splitlines():
+        if not line.strip():
+            continue
+        lines.append(line)
+        if len("".join(lines)) >= len(para):
+            break
+    assert "".join(lines) == para and len(lines) >= 3
+    dictionary = thai_words()
+    for before, after in zip(lines, lines[1:], strict=False):
+        assert word_tokenize(before, engine="newmm")[-1] in dictionary, before
+        assert word_tokenize(after, engine="newmm")[0] in dictionary, after
+        assert not unicodedata.category(after[0]).startswith("M") and after[0] not in "ะาำ", after
+
+
+def test_with_a_fontconfig_that_sees_only_the_packaged_fonts(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """In a process whose fontconfig knows only the Sarabun package dir, even characters Sarabun lacks
+    (✓, 中文) cannot pull in another font: the PDF still embeds only the packaged Sarabun."""
+    import os
+    import subprocess
+    import sys
+
+    from documents.registry.stamp import FONT_DIR
+
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        f"<dir>{FONT_DIR}</dir><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>"
+    )
+    out = tmp_path / "letter.pdf"
+    script = (
+        "import django; django.setup()\n"
+        "from tests.drafting.support import sample\n"
+        "from documents.drafting.render import render_letter\n"
+        f"open({str(out)!r}, 'wb').write(render_letter(sample(body_html='<p>น้ำ ✓ 中文 abc</p>', urgency='004')))\n"
+    )
+    env = {**os.environ, "FONTCONFIG_FILE": str(config), "DJANGO_SETTINGS_MODULE": "eoffice.settings"}
+    subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=120, cwd=os.getcwd())
+    pdf = out.read_bytes()
+    assert font_names(pdf) <= {"EofficeSarabun", "EofficeSarabun-Bold"}
+    assert "น้ำ" in flat(pdf)

@@ -54,7 +54,7 @@ def render_envelope(env: EnvelopeLayout, size: str) -> bytes:
     assets = Assets()
     html = render_to_string("drafting/pdf/envelope.html", {
         "font_css": base_css(), "font_family": FONT_FAMILY, "envelopes": _items([env], assets),
-        "width_mm": width_mm, "height_mm": height_mm, "text_pt": 12 if width_mm >= 200 else 10.7,
+        "width_mm": width_mm, "height_mm": height_mm, "text_pt": 12 if width_mm >= 200 else 10.6,
         "recipient_top_pct": 45 if height_mm >= 150 else 50, "registered_top_mm": 56 if marks(env.urgency, env.secrecy)[0] else 40,
     })
     return render_pdf(html, assets)
