@@ -2,7 +2,7 @@
 
     python bench/run.py [--smoke] [name ...]        names: audit_append scoped_request job_enqueue
                                                     registry_throughput registry_latency registry_book_page
-                                                    handling_inbox handling_endorse
+                                                    handling_inbox handling_endorse drafting_render
 
 Runs as the app role (``DATABASE_URL``) on committed data it creates itself (a fresh agency, a user
 and a membership). ``--smoke`` uses tiny sizes (a few seconds in all) and only checks that nothing
@@ -318,6 +318,8 @@ BENCHES: dict[str, tuple[Callable[[Fixture, int], Result], int, int]] = {
     # handling (issue 4): samples per inbox measurement / endorsements per phase at 20/s
     "handling_inbox": (_registry("handling_inbox"), 200, 5),
     "handling_endorse": (_registry("handling_endorse"), 600, 10),
+    # drafting (issue 5): rounds of render_letter and of the bare WeasyPrint floor (no database)
+    "drafting_render": (_registry("drafting_render"), 40, 3),
 }
 
 

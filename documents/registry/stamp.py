@@ -172,6 +172,11 @@ def _font_config():  # type: ignore[no-untyped-def]
     return config
 
 
+def thread_font_config():  # type: ignore[no-untyped-def]
+    """This thread's WeasyPrint FontConfiguration (shared with the letter renderer in documents.drafting)."""
+    return _font_config()
+
+
 def install_weasyprint_actualtext_patch_process_wide() -> None:
     """Make WeasyPrint wrap every drawn line of text in ``/Span <</ActualText (...)>> BDC … EMC``.
 
