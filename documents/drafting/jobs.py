@@ -66,7 +66,6 @@ def _store(tenant_id: int, data: bytes, name: str, *, role: str, letter_id: int 
 def _render(agency: Agency, draft: Draft, version: DraftVersion, recipients: list[DraftRecipient],
             entry: RegistryEntry | None) -> bytes:
     """The version as PDF: final (``entry`` given: number and date in it) or a draft preview."""
-    from documents.drafting import sources
     from documents.drafting.layout import letter_layout, number_text, placeholder_values
     from documents.drafting.render import render_letter
     from eoffice.common.thaidate import thai_date, to_thai_digits
@@ -76,6 +75,8 @@ def _render(agency: Agency, draft: Draft, version: DraftVersion, recipients: lis
         layout = letter_layout(agency=agency, draft=draft, version=version, recipients=recipients, entry=entry,
                                final=final)
         return render_letter(layout)
+    from documents.drafting import sources  # lxml, LibreOffice: only for file drafts
+
     original = file_read(version.source_file)
     if draft.source == DraftSource.DOCX:
         if final:
@@ -142,7 +143,7 @@ def render_final(*, tenant_id: int, job_id: int, draft_id: int, entry_id: int, *
                    actor_id=None)
     people = file_copy_people(tenant_id=tenant_id, draft=draft)
     copy_pdf = render_file_copy(letter_pdf, title_lines=[f"สำเนาคู่ฉบับ {entry.reference}", draft.subject],
-                                people=people)
+                                people=people, thai_digits=agency.use_thai_digits)
     copy = _store(tenant_id, copy_pdf, f"สำเนาคู่ฉบับ-{label}.pdf", role=FileRole.FILE_COPY,
                   letter_id=entry.letter_id, actor_id=None)
     entry.digest = final.sha256

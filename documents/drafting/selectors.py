@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from documents.drafting.access import draft_visible_q
+from documents.drafting.render.layout import FileCopyPerson
 from documents.handling.access import Holder, holder_of
 from documents.models import (
     Draft,
@@ -109,14 +110,6 @@ def open_review_for(holder: Holder, reviews: list[DraftReview]) -> DraftReview |
         if r.status == ReviewStatus.OPEN and r.position_id in holder.position_ids:
             return r
     return None
-
-
-@dataclass(frozen=True)
-class FileCopyPerson:
-    role_label: str
-    name: str
-    position: str
-    at: object  # datetime | None
 
 
 _STAGE_LABEL = {ReviewStage.TYPE: "ผู้พิมพ์", ReviewStage.PROOFREAD: "ผู้ทาน", ReviewStage.CHECK: "ผู้ตรวจ"}
