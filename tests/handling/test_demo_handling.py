@@ -39,3 +39,22 @@ def test_demo_handling_is_loaded_once(tmp_path):
     assert "handling demo data already loaded" in out.getvalue()
     with tenant_scope(agency.pk):
         assert Handling.objects.filter(tenant_id=agency.pk).count() == handlings
+
+
+def test_demo_drafting_is_loaded_once(tmp_path):
+    from documents.drafting import selectors as drafting_selectors
+    from documents.models import Draft, ReviewRoute
+
+    call_command("load_demo", logins_file=str(tmp_path / "logins.txt"), stdout=StringIO())
+    call_command("load_demo_registry", stdout=StringIO())
+    agency = Agency.objects.get(slug="pakchong-town")
+    with tenant_scope(agency.pk):
+        assert ReviewRoute.objects.filter(tenant_id=agency.pk).count() == 1
+        assert Draft.objects.filter(tenant_id=agency.pk).count() == 3
+        head = drafting_selectors.draft_lists(_actor(agency, "demo.head"), tenant_id=agency.pk, desk=False)
+        assert head.to_review, "the ปลัด has a draft to initial"
+        desk = drafting_selectors.draft_lists(_actor(agency, "demo.clerk"), tenant_id=agency.pk, desk=True)
+        assert desk.at_desk, "the desk has a reviewed draft waiting for its number"
+    out = StringIO()
+    call_command("load_demo_registry", stdout=out)
+    assert "drafting demo data already loaded" in out.getvalue()

@@ -39,6 +39,14 @@ INCOMING = [
     ("สำนักงานตรวจเงินแผ่นดินจังหวัดนครราชสีมา", "ที่ ตผ 0050 นม/1022", "ขอเอกสารประกอบการตรวจสอบงบการเงิน", "003", "act"),
     ("ที่ว่าการอำเภอปากช่อง", "ที่ นม 0318/ว 901", "การรับสมัครอาสาสมัครป้องกันภัยฝ่ายพลเรือน", "001", "inform"),
 ]
+DRAFTS = [
+    ("ขอความอนุเคราะห์ตรวจสอบแนวเขตทางสาธารณะ",
+     "<div>ด้วยเทศบาลเมืองปากช่องจะดำเนินการก่อสร้างถนนคอนกรีตเสริมเหล็ก จึงขอความอนุเคราะห์ตรวจสอบแนวเขต</div>"),
+    ("ขอเชิญประชุมคณะกรรมการป้องกันและบรรเทาสาธารณภัย",
+     "<div>ด้วยเทศบาลเมืองปากช่องกำหนดประชุมคณะกรรมการป้องกันและบรรเทาสาธารณภัย จึงขอเชิญเข้าร่วมประชุม</div>"),
+    ("รายงานผลการดำเนินการแก้ไขปัญหาน้ำท่วมขัง",
+     "<div>ตามที่อำเภอปากช่องแจ้งให้รายงานผลการแก้ไขปัญหาน้ำท่วมขัง นั้น เทศบาลได้ดำเนินการแล้วเสร็จ</div>"),
+]
 FILE_CATEGORIES = [
     ("01", "งานบริหารทั่วไปและสารบรรณ", 10),
     ("02", "งานการเงินและบัญชี", 10),
@@ -79,6 +87,7 @@ class Command(BaseCommand):
             return
         self._registry(agency)
         self._handling(agency)
+        self._drafting(agency)
 
     def _registry(self, agency: Agency) -> None:
         with tenant_scope(agency.pk):
@@ -167,6 +176,34 @@ class Command(BaseCommand):
                                 membership_ids=[officer.membership_id], note="สำรวจและรายงานภายใน 7 วัน",
                                 due_on=dt.datetime.now(BANGKOK).date() + dt.timedelta(days=7))
         self.stdout.write(f"handling demo: 1 chain, {len(FILE_CATEGORIES)} file categories, {len(made)} letters in hand")
+
+    def _drafting(self, agency: Agency) -> None:
+        """A review route (ปลัดเทศบาล checks), a draft the officer is writing, one waiting for the ปลัด's
+        initials, and one reviewed and waiting at the desk for its number."""
+        from documents.drafting import services as drafting
+        from documents.models import ReviewRoute
+
+        with transaction.atomic(), tenant_scope(agency.pk):
+            if ReviewRoute.objects.filter(tenant_id=agency.pk).exists():
+                self.stdout.write("drafting demo data already loaded")
+                return
+            admin, officer = self._actor(agency, "demo.admin"), self._actor(agency, "demo.officer")
+            palad = Position.objects.get(tenant_id=agency.pk, title_th__startswith="ปลัดเทศบาล")
+            route = drafting.route_create(tenant_id=agency.pk, actor=admin, name_th="ตรวจร่างโดยปลัดเทศบาล", forms=[],
+                                          steps=[drafting.RouteStepInput(position_id=palad.pk, order=1, stage="check")])
+            made = []
+            for subject, body in DRAFTS:
+                made.append(drafting.draft_create(tenant_id=agency.pk, actor=officer, data=drafting.DraftInput(
+                    form="external", subject=subject, body_html=body,
+                    fields={"salutation": "เรียน", "signer_name": "นายสมชาย ใจดี", "signer_position": "นายกเทศมนตรีเมืองปากช่อง",
+                            "contact_phone": "044-311-000"},
+                    recipients=[drafting.RecipientInput(name="นายอำเภอปากช่อง", channel="post",
+                                                        address="ที่ว่าการอำเภอปากช่อง จังหวัดนครราชสีมา 30130")])))
+            if len(made) >= 2:
+                drafting.draft_submit(tenant_id=agency.pk, actor=officer, draft_id=made[1].pk, route_id=route.pk)
+            if len(made) >= 3:
+                drafting.draft_submit(tenant_id=agency.pk, actor=officer, draft_id=made[2].pk, route_id=None)
+        self.stdout.write(f"drafting demo: 1 review route, {len(made)} drafts")
 
     @staticmethod
     def _actor(agency: Agency, username: str):  # type: ignore[no-untyped-def]
