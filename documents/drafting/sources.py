@@ -30,7 +30,7 @@ import math
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -164,7 +164,9 @@ HYPERLINK_TYPE_END = "/hyperlink"  # a link the reader may click: never fetched 
 class DocxInfo:
     placeholders: frozenset[str]  # known placeholders found (names without braces)
     unknown_placeholders: frozenset[str]  # {…} with Thai text that is not a known name: a typo?
-    external_targets: tuple[str, ...]  # what external relationships point at (removed by docx_fill)
+    # what external relationships, linking fields (INCLUDEPICTURE, LINK, …) and VML image addresses
+    # point at; docx_fill removes them all
+    external_targets: tuple[str, ...]
     pages_hint: int | None  # the page count Word saved in docProps/app.xml, if any
 
 
@@ -447,14 +449,72 @@ def _pages_hint(app: bytes | None) -> int | None:
     return None
 
 
+# Fields that pull content in from a path or address when the document is opened or updated; and
+# VML pictures whose pixels are at an address rather than in the file.
+_FIELD_LINK = re.compile(r"^\s*(INCLUDEPICTURE|INCLUDETEXT|LINK|DDE|DDEAUTO|IMPORT)\b", re.I)
+_URLISH = re.compile(r"^\s*([a-z][a-z0-9+.-]*://|\\\\)", re.I)
+
+
+def _linked_content(root: etree._Element) -> list[tuple[str, Callable[[], None]]]:
+    """Content a reader could fetch that is not a relationship: INCLUDEPICTURE / INCLUDETEXT / LINK /
+    DDE fields (simple and complex) and VML image addresses. Each as (what it points at, how to cut
+    the link while keeping what the document shows: the field's last result, the picture's frame)."""
+    found: list[tuple[str, Callable[[], None]]] = []
+    tags = {f"{{{ns}}}{name}" for ns in W_NAMESPACES for name in ("fldSimple", "fldChar", "instrText")}
+    stack: list[list[etree._Element]] = []
+    for el in root.iter(*tags, "{urn:schemas-microsoft-com:vml}imagedata"):
+        qname = etree.QName(el)
+        if qname.localname == "fldSimple":
+            instr = el.get(f"{{{qname.namespace}}}instr") or ""
+            if _FIELD_LINK.match(instr):
+                found.append((instr.strip()[:300], lambda el=el: _unwrap(el)))
+        elif qname.localname == "fldChar":
+            kind = el.get(f"{{{qname.namespace}}}fldCharType")
+            if kind == "begin":
+                stack.append([])
+            elif kind == "end" and stack:
+                parts = stack.pop()
+                instr = "".join(part.text or "" for part in parts)
+                if _FIELD_LINK.match(instr):
+                    found.append((instr.strip()[:300], lambda parts=parts: _blank(parts)))
+        elif qname.localname == "instrText":
+            if stack:
+                stack[-1].append(el)
+        else:
+            for attr in ("src", "{urn:schemas-microsoft-com:office:office}href"):
+                value = el.get(attr)
+                if value and _URLISH.match(value):
+                    found.append((value.strip()[:300], lambda el=el, attr=attr: el.attrib.pop(attr, None)))
+    return found
+
+
+def _unwrap(el: etree._Element) -> None:
+    """Replace a simple field by its result runs (the text it shows now)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    index = parent.index(el)
+    for offset, child in enumerate(list(el)):
+        parent.insert(index + offset, child)
+    parent.remove(el)
+
+
+def _blank(instructions: list[etree._Element]) -> None:
+    """Empty a complex field's instruction: its result (the text it shows now) stays as plain text."""
+    for el in instructions:
+        el.text = ""
+
+
 def docx_inspect(data: bytes) -> DocxInfo:
     """Check a Word file for drafting and say what is in it. Raises ``DraftSourceError``."""
     package = _open_package(bytes(data))
     found: set[str] = set()
     unknown: set[str] = set()
-    for name in package.text_parts:
-        _scan(_xml(package.parts[name], name), found, unknown)
     targets: list[str] = []
+    for name in package.text_parts:
+        tree = _xml(package.parts[name], name)
+        _scan(tree, found, unknown)
+        targets.extend(target for target, _cut in _linked_content(tree.getroot()))
     for name in package.rels_parts:
         for rel in _relationships(_xml(package.parts[name], name)):
             if _external(rel):
@@ -504,6 +564,9 @@ def docx_fill(data: bytes, values: dict[str, str]) -> bytes:
         changed = False
         for pieces in _paragraph_pieces(tree.getroot()):
             changed = _fill_paragraph(pieces, clean) or changed
+        for _target, cut in _linked_content(tree.getroot()):
+            cut()
+            changed = True
         if changed:
             replaced[name] = _serialise(tree, package.parts[name])
     for name in package.rels_parts:

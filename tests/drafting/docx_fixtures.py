@@ -183,6 +183,19 @@ def linked_image(rid: str) -> str:
     )
 
 
+def linking_fields(base: str) -> str:
+    """Content pulled in by fields and a VML picture address rather than by a relationship."""
+    return (
+        para('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> INCLUDEPICTURE '
+             f'"{base}field.png" \\d </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+             '<w:r><w:t>ภาพจากเขตข้อมูล</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>')
+        + para(f'<w:fldSimple w:instr=" INCLUDETEXT &quot;{base}include.docx&quot; "><w:r><w:t>ข้อความแทรก</w:t>'
+               "</w:r></w:fldSimple>")
+        + para(f'<w:r><w:pict><v:shape style="width:40pt;height:40pt"><v:imagedata src="{base}vml.png" o:title=""/>'
+               "</v:shape></w:pict></w:r>")
+    )
+
+
 def zip_of(entries: list[tuple[str, bytes | str]], *, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression) as zf:
@@ -197,7 +210,7 @@ def letter_docx(
     header: str | None = None,
 ) -> bytes:
     """The test letter. ``canary`` (an http://host:port/ base) adds an external template, a linked
-    image and a linked OLE object pointing there."""
+    image, a linked OLE object, linking fields and a VML picture address, all pointing there."""
     doc_rels: list[tuple[str, ...]] = [
         ("rIdH", "header", "header1.xml"), ("rIdF", "footer", "footer1.xml"),
         ("rIdN", "footnotes", "footnotes.xml"), ("rIdS", "styles", "styles.xml"),
@@ -210,7 +223,7 @@ def letter_docx(
         doc_rels += [("rIdImg", "image", f"{canary}pixel.png", "External"),
                      ("rIdOle", "oleObject", f"{canary}sheet.xlsx", "External")]
         settings_rels.append(("rIdT", "attachedTemplate", f"{canary}template.dotm", "External"))
-        extra_body = para(linked_image("rIdImg"))
+        extra_body = para(linked_image("rIdImg")) + linking_fields(canary)
     entries: list[tuple[str, bytes | str]] = [
         ("[Content_Types].xml", content_types(main)),
         ("_rels/.rels", rels(("rId1", "officeDocument", "word/document.xml"),

@@ -193,12 +193,17 @@ def test_external_relationships_are_reported_and_removed_hyperlinks_kept():
     info = docx_inspect(data)
     assert set(info.external_targets) == {
         "http://127.0.0.1:9/pixel.png", "http://127.0.0.1:9/sheet.xlsx", "http://127.0.0.1:9/template.dotm",
+        'INCLUDEPICTURE "http://127.0.0.1:9/field.png" \\d', 'INCLUDETEXT "http://127.0.0.1:9/include.docx"',
+        "http://127.0.0.1:9/vml.png",
     }
     filled = docx_fill(data, VALUES)
     assert docx_inspect(filled).external_targets == ()
     parts = members(filled)
     assert all(b"127.0.0.1" not in body for body in parts.values())
     assert b"https://www.example.go.th/" in parts["word/_rels/document.xml.rels"]
+    doc = parts["word/document.xml"].decode()
+    assert "ภาพจากเขตข้อมูล" in doc and "ข้อความแทรก" in doc  # what the fields showed stays, as text
+    assert "fldSimple" not in doc and "INCLUDEPICTURE" not in doc
 
 
 # --- hostile and broken Word files -----------------------------------------------------------------------------
@@ -346,7 +351,7 @@ def test_external_template_and_linked_image_are_never_fetched(preview_tmp, monke
     canary = f"http://127.0.0.1:{server.server_port}/"
     try:
         data = D.letter_docx(canary=canary)
-        assert len(docx_inspect(data).external_targets) == 3
+        assert len(docx_inspect(data).external_targets) == 6
         filled = docx_fill(data, VALUES)
         assert docx_to_pdf(filled, timeout=120).startswith(b"%PDF-")
         assert docx_to_pdf(data, timeout=120).startswith(b"%PDF-")  # unfilled: the converter strips them too
