@@ -226,12 +226,19 @@ def _refuse_from_files_layer(data: bytes) -> None:
     if found.content_type != DOCX:
         raise _invalid_docx("เป็นไฟล์ชนิดอื่น", "it is another kind of file")
     if found.flags.get("embedded_objects"):
-        raise DraftSourceError(
-            "ไฟล์ Word มีวัตถุ OLE ฝังอยู่ (เช่น ไฟล์ Excel หรือโปรแกรมที่ฝังไว้) ระบบไม่รับ กรุณาวางเป็นภาพหรือตารางแทน",
-            "The Word file has embedded OLE objects (an embedded workbook or program); paste them as a picture "
-            "or a table instead.",
-            code="docx_embedded",
-        )
+        raise _embedded()
+
+
+def _embedded() -> DraftSourceError:
+    """Embedded OLE objects (a workbook, a program) and whole documents embedded as "alternative
+    format chunks" (altChunk): content we cannot check that the converter would open."""
+    return DraftSourceError(
+        "ไฟล์ Word มีวัตถุหรือเอกสารอื่นฝังอยู่ (เช่น ไฟล์ Excel โปรแกรม หรือเอกสารซ้อน) ระบบไม่รับ "
+        "กรุณาวางเป็นภาพ ตาราง หรือข้อความแทน",
+        "The Word file has embedded objects or documents (an embedded workbook, program or nested "
+        "document); paste them as a picture, a table or text instead.",
+        code="docx_embedded",
+    )
 
 
 def _open_package(data: bytes) -> _Package:
@@ -286,6 +293,9 @@ def _open_package(data: bytes) -> _Package:
         rels_parts = [n for n in by_name if n.lower().endswith(".rels")]
         for name in [*text_parts, *rels_parts]:
             part(name)
+        for name in rels_parts:
+            if any((rel.get("Type") or "").endswith("/aFChunk") for rel in _relationships(_xml(parts[name], name))):
+                raise _embedded()
         app = part("docProps/app.xml")
         if app is not None:
             parts["docProps/app.xml"] = app
@@ -452,7 +462,6 @@ def _pages_hint(app: bytes | None) -> int | None:
 # Fields that pull content in from a path or address when the document is opened or updated; and
 # VML pictures whose pixels are at an address rather than in the file.
 _FIELD_LINK = re.compile(r"^\s*(INCLUDEPICTURE|INCLUDETEXT|LINK|DDE|DDEAUTO|IMPORT)\b", re.I)
-_URLISH = re.compile(r"^\s*([a-z][a-z0-9+.-]*://|\\\\)", re.I)
 
 
 def _linked_content(root: etree._Element) -> list[tuple[str, Callable[[], None]]]:
@@ -483,7 +492,7 @@ def _linked_content(root: etree._Element) -> list[tuple[str, Callable[[], None]]
         else:
             for attr in ("src", "{urn:schemas-microsoft-com:office:office}href"):
                 value = el.get(attr)
-                if value and _URLISH.match(value):
+                if value and value.strip():  # Word keeps pictures by r:id; an address here is a link
                     found.append((value.strip()[:300], lambda el=el, attr=attr: el.attrib.pop(attr, None)))
     return found
 

@@ -297,6 +297,12 @@ def test_macros_activex_embedded_objects_and_encryption_are_refused():
     refused("docx_macro", docx_inspect, activex)
     embedded = D.letter_docx(extra_entries=[("word/embeddings/oleObject1.bin", F.ole_bytes([(("x",), b"1")]))])
     refused("docx_embedded", docx_inspect, embedded)
+    # A whole document embedded as an "alternative format chunk": LibreOffice would open it unchecked.
+    parts = members(D.letter_docx(body=D.para(D.run("ก่อน")) + '<w:altChunk r:id="rIdAlt"/>'))
+    parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>", f'<Relationship Id="rIdAlt" Type="{D.R}/aFChunk" Target="chunk.docx"/></Relationships>'.encode())
+    parts["word/chunk.docx"] = D.plain_docx("ซ้อน")
+    refused("docx_embedded", docx_inspect, D.zip_of(list(parts.items())))
     # Word's "Encrypt with Password" makes an OLE container, not a zip.
     encrypted = F.ole_bytes([(("EncryptionInfo",), b"\x04\x00\x04\x00\x40\x00\x00\x00"), (("EncryptedPackage",), b"x")])
     error = refused("docx_encrypted", docx_inspect, encrypted)
