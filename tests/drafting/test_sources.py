@@ -88,12 +88,36 @@ def preview_tmp(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
 
 
 def processes_under(root: Path) -> list[psutil.Process]:
+    """Processes of a conversion under ``root``: its folder is in their command line (the profile)
+    or is their working directory."""
     found = []
-    for proc in psutil.process_iter(["cmdline"]):
+    for proc in psutil.process_iter(["cmdline", "cwd"]):
         cmdline = " ".join(proc.info.get("cmdline") or [])
-        if str(root) in cmdline:
+        if str(root) in cmdline or str(root) in (proc.info.get("cwd") or ""):
             found.append(proc)
     return found
+
+
+class Watcher:
+    """Polls ``processes_under(root)`` while a conversion runs, so the test knows the check sees
+    LibreOffice at all (an assertion that nothing is left would otherwise prove nothing)."""
+
+    def __init__(self, root: Path):
+        self.root, self.seen, self._stop = root, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.seen = max(self.seen, len(processes_under(self.root)))
+            time.sleep(0.02)
+
+    def __enter__(self) -> Watcher:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
 
 
 # --- inspecting a Word file -------------------------------------------------------------------------------
@@ -375,18 +399,21 @@ def test_external_template_and_linked_image_are_never_fetched(preview_tmp, monke
 @needs_soffice
 def test_conversion_timeout_kills_the_whole_process_group(preview_tmp):
     started = time.monotonic()
-    error = refused("docx_timeout", docx_to_pdf, D.letter_docx(), timeout=0.5)
+    with Watcher(preview_tmp) as watcher:
+        error = refused("docx_timeout", docx_to_pdf, D.letter_docx(), timeout=1.0)
     assert time.monotonic() - started < 15
     assert error.reason == "timeout"  # type: ignore[attr-defined]
-    assert processes_under(preview_tmp) == []
+    assert watcher.seen >= 1  # LibreOffice was running and was seen ...
+    assert processes_under(preview_tmp) == []  # ... and the whole process group is gone
 
 
 @needs_soffice
 def test_memory_limit_fails_cleanly(settings, preview_tmp):
     settings.EOFFICE_PREVIEW_MAX_MB = 200  # far too little for LibreOffice
-    with pytest.raises(DraftSourceError) as info:
+    with Watcher(preview_tmp) as watcher, pytest.raises(DraftSourceError) as info:
         docx_to_pdf(D.letter_docx(), timeout=60)
     assert info.value.code in ("docx_convert_failed", "docx_timeout")
+    assert watcher.seen >= 1
     assert processes_under(preview_tmp) == []
 
 
