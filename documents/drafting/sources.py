@@ -334,12 +334,17 @@ def _main_part(package_rels: etree._ElementTree) -> str | None:
 
 
 def _override_type(types: etree._ElementTree, part_name: str) -> str | None:
+    """The part's content type: its Override, else the Default for its extension (OPC §10.1.2.4)."""
     wanted = "/" + part_name.lower()
+    extension = posixpath.splitext(part_name)[1].lstrip(".").lower()
+    default = None
     for el in types.getroot():
-        is_override = isinstance(el.tag, str) and etree.QName(el).localname == "Override"
-        if is_override and (el.get("PartName") or "").lower() == wanted:
+        kind = etree.QName(el).localname if isinstance(el.tag, str) else ""
+        if kind == "Override" and (el.get("PartName") or "").lower() == wanted:
             return el.get("ContentType")
-    return None
+        if kind == "Default" and (el.get("Extension") or "").lower() == extension:
+            default = el.get("ContentType")
+    return default
 
 
 def _rels_name(part_name: str) -> str:

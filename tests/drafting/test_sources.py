@@ -149,6 +149,18 @@ def test_placeholders_are_found_everywhere_even_split_across_runs():
     assert "ที่" in docx_inspect(header_only).placeholders
 
 
+def test_the_main_part_type_may_come_from_a_default():
+    parts = members(D.letter_docx())
+    types = parts["[Content_Types].xml"].decode()
+    types = types.replace(f'<Override PartName="/word/document.xml" ContentType="{D.MAIN}"/>', "")
+    types = types.replace('<Default Extension="xml" ContentType="application/xml"/>',
+                          f'<Default Extension="xml" ContentType="{D.MAIN}"/>')
+    parts["[Content_Types].xml"] = types.encode()
+    assert docx_inspect(D.zip_of(list(parts.items()))).placeholders == frozenset(PLACEHOLDERS)
+    parts["[Content_Types].xml"] = types.replace(D.MAIN, "application/xml").encode()
+    refused("docx_invalid", docx_inspect, D.zip_of(list(parts.items())))
+
+
 def test_names_are_read_the_way_the_clerk_meant_them():
     body = D.para(D.run("{ ที่ }")) + D.para(D.run("{วัน\u200bที่}")) + D.para(D.run("{ท\u0e48\u0e35}"))
     data = D.letter_docx(body=body)
@@ -400,7 +412,7 @@ def test_external_template_and_linked_image_are_never_fetched(preview_tmp, monke
 def test_conversion_timeout_kills_the_whole_process_group(preview_tmp):
     started = time.monotonic()
     with Watcher(preview_tmp) as watcher:
-        error = refused("docx_timeout", docx_to_pdf, D.letter_docx(), timeout=1.0)
+        error = refused("docx_timeout", docx_to_pdf, D.letter_docx(), timeout=0.5)
     assert time.monotonic() - started < 15
     assert error.reason == "timeout"  # type: ignore[attr-defined]
     assert watcher.seen >= 1  # LibreOffice was running and was seen ...
