@@ -25,6 +25,10 @@ from pathlib import Path
 import pikepdf
 import psutil
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from lxml import etree
 
 from documents.drafting import sources as S
 from documents.drafting.sources import (
@@ -208,6 +212,30 @@ def test_fill_replaces_every_placeholder_keeps_formatting_and_leaves_the_rest_al
     # Filling is repeatable and deterministic; filling again finds nothing left to fill.
     assert docx_fill(original, VALUES) == filled
     assert docx_fill(filled, VALUES) == filled
+
+
+_SEGMENTS = st.one_of(
+    st.sampled_from(["ที่ ", "ลงวันที่ ", "น้ำท่วม", "สำนักงาน", " ", "ก", "x", "52301", "เรื่อง"]),
+    st.sampled_from(["{ที่}", "{วันที่}", "{เรื่อง}", "{ทิ่}", "{abc}"]),
+)
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(segments=st.lists(_SEGMENTS, min_size=1, max_size=8), cuts=st.lists(st.integers(0, 200), max_size=12))
+def test_fill_is_right_however_word_splits_the_runs(segments, cuts):
+    """Any paragraph, cut into runs anywhere (as Word does): after filling, the paragraph reads as
+    the text with each known placeholder replaced, every other character kept in order."""
+    text = "".join(segments)
+    points = sorted({c % (len(text) + 1) for c in cuts} | {0, len(text)})
+    pieces = [text[a:b] for a, b in zip(points, points[1:], strict=False) if b > a]
+    runs = [D.run(piece.replace("&", "&amp;"), rsid=f"00{i:06X}") for i, piece in enumerate(pieces)]
+    filled = docx_fill(D.letter_docx(body=D.para(*runs)), VALUES)
+    root = etree.fromstring(members(filled)["word/document.xml"])  # noqa: S320 - our own output
+    ns = {"w": D.W}
+    got = "".join(root.xpath("//w:body/w:p[1]//w:t/text()", namespaces=ns))
+    expected = "".join(VALUES.get(seg[1:-1], seg) if seg.startswith("{") else seg for seg in segments)
+    assert got == expected
+    assert len(root.xpath("//w:body/w:p[1]/w:r", namespaces=ns)) == len(pieces)  # no run added or lost
 
 
 def test_fill_only_what_is_given_and_refuses_unknown_names():
