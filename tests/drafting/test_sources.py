@@ -44,6 +44,7 @@ from documents.drafting.sources import (
     validate_box,
 )
 from documents.files import preview as preview_module
+from documents.files.inspect import DOCX, OK, PDF, QUARANTINED, inspect_file
 from documents.registry.stamp import MM
 from tests.drafting import docx_fixtures as D
 from tests.registry import fixtures_files as F
@@ -268,6 +269,10 @@ def test_external_relationships_are_reported_and_removed_hyperlinks_kept():
     doc = parts["word/document.xml"].decode()
     assert "ภาพจากเขตข้อมูล" in doc and "ข้อความแทรก" in doc  # what the fields showed stays, as text
     assert "fldSimple" not in doc and "INCLUDEPICTURE" not in doc
+    # The files layer quarantines the original (external template) and takes the filled copy as it is.
+    assert inspect_file(data, "x.docx").state == QUARANTINED
+    after = inspect_file(filled, "x.docx")
+    assert (after.content_type, after.state) == (DOCX, OK)
 
 
 # --- hostile and broken Word files -----------------------------------------------------------------------------
@@ -555,6 +560,8 @@ def test_text_lands_inside_the_box_upright_and_reads_exactly(page, box):
     assert number[2] < date[2]  # the number line above the date line
     with pikepdf.open(io.BytesIO(placed)) as pdf:
         assert "/EofficeNumber0" in pdf.pages[0].Resources.XObject
+    checked = inspect_file(placed, "x.pdf")  # stored like any file: a clean PDF
+    assert (checked.content_type, checked.state) == (PDF, OK)
     fonts = subprocess.run(["pdffonts", "-"], input=placed, capture_output=True, check=True).stdout.decode()
     assert {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:] if line.strip()} <= {
         "EofficeSarabun", "Helvetica"}
