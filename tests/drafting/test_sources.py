@@ -377,6 +377,14 @@ def test_macros_activex_embedded_objects_and_encryption_are_refused():
     error = refused("docx_encrypted", docx_inspect, encrypted)
     assert "รหัสผ่าน" in error.message_th
     refused("docx_encrypted", docx_to_pdf, encrypted, timeout=5)
+    # A zip with "encrypted" entries (the general-purpose flag's bit 0, local and central headers).
+    flagged = bytearray(D.letter_docx())
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = flagged.find(signature)
+        while at >= 0:
+            flagged[at + offset] |= 0x01
+            at = flagged.find(signature, at + 4)
+    refused("docx_encrypted", docx_inspect, bytes(flagged))
     refused("docx_invalid", docx_inspect, F.doc_bytes())  # an old .doc is not a DOCX
 
 
@@ -398,6 +406,9 @@ def test_fill_then_convert_shows_the_number_and_date_where_the_placeholders_were
     assert "ด้วยเกิดเหตุน้ำท่วมในพื้นที่ {ทิ่} และ {unrelated} คงเดิม" in text
     for name in PLACEHOLDERS:
         assert "{" + name + "}" not in text
+    # TH SarabunPSK, asked for by every run, is drawn with the packaged Sarabun (Thai glyphs, not boxes).
+    fonts = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "Sarabun" in fonts
     assert list(preview_tmp.iterdir()) == [] or all(p.name.startswith("eoffice-preview-fontcache-")
                                                     for p in preview_tmp.iterdir())
 
