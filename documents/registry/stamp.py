@@ -21,7 +21,7 @@ import io
 import threading
 import unicodedata
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -322,13 +322,9 @@ def stamp_pdf(pdf: bytes, stamps: list[StampText]) -> bytes:
             raise StampError("ไฟล์ PDF ไม่มีหน้าให้ประทับตรารับ", "The PDF has no page to stamp.", code="pdf_no_pages")
         try:
             page = source.pages[0]
-            form = source.copy_foreign(stamp_source.pages[0].as_form_xobject())
-            name = _free_xobject_name(page)
-            _own_resources(page)[pikepdf.Name.XObject][name] = form
-            matrix = _placement_matrix(page, form, block_w, block_h)
-            page.contents_add(b"q\n", prepend=True)
-            page.contents_add(
-                b"Q\nq " + " ".join(_num(v) for v in matrix).encode() + b" cm " + str(name).encode() + b" Do Q\n"
+            place_form_on_page(
+                source, page, stamp_source.pages[0],
+                lambda form: _placement_matrix(page, form, block_w, block_h),
             )
             out = io.BytesIO()
             source.save(out, deterministic_id=True)
@@ -353,7 +349,7 @@ def _num(value: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
-def _free_xobject_name(page: pikepdf.Page) -> pikepdf.Name:
+def _free_xobject_name(page: pikepdf.Page, prefix: str = "EofficeStamp") -> pikepdf.Name:
     resources = page.get_resources()
     used = set()
     if isinstance(resources, pikepdf.Dictionary):
@@ -361,13 +357,13 @@ def _free_xobject_name(page: pikepdf.Page) -> pikepdf.Name:
             if isinstance(sub, pikepdf.Dictionary):
                 used.update(str(k) for k in sub)
     index = 0
-    while f"/EofficeStamp{index}" in used:
+    while f"/{prefix}{index}" in used:
         index += 1
-    return pikepdf.Name(f"/EofficeStamp{index}")
+    return pikepdf.Name(f"/{prefix}{index}")
 
 
 def _own_resources(page: pikepdf.Page) -> pikepdf.Dictionary:
-    """Give page 1 its own /Resources (and /XObject) dictionary, copied from what it uses now (maybe
+    """Give the page its own /Resources (and /XObject) dictionary, copied from what it uses now (maybe
     inherited or shared with other pages), so adding the stamp changes nothing else."""
     current = page.get_resources()
     resources = pikepdf.Dictionary()
@@ -382,6 +378,26 @@ def _own_resources(page: pikepdf.Page) -> pikepdf.Dictionary:
     resources[pikepdf.Name.XObject] = xobjects
     page.obj[pikepdf.Name.Resources] = resources
     return resources
+
+
+def place_form_on_page(
+    target: pikepdf.Pdf, page: pikepdf.Page, block_page: pikepdf.Page,
+    matrix_for: Callable[[pikepdf.Object], Matrix6], *, prefix: str = "EofficeStamp",
+) -> None:
+    """Draw ``block_page`` (a page of another PDF, e.g. a WeasyPrint-made block) on ``page`` of
+    ``target`` as a form XObject, with ``matrix_for(form)`` as its form → user space matrix.
+
+    The page's own content is wrapped in q … Q first, so whatever graphics state it leaves behind
+    (an unbalanced ``cm``) cannot move or scale the block. Shared by the receipt stamp and by the
+    number-and-date box of a drafted letter (documents/drafting/sources.py)."""
+    form = target.copy_foreign(block_page.as_form_xobject())
+    name = _free_xobject_name(page, prefix)
+    _own_resources(page)[pikepdf.Name.XObject][name] = form
+    matrix = matrix_for(form)
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(
+        b"Q\nq " + " ".join(_num(v) for v in matrix).encode() + b" cm " + str(name).encode() + b" Do Q\n"
+    )
 
 
 Matrix6 = tuple[float, float, float, float, float, float]
@@ -413,32 +429,60 @@ def visible_box(page: pikepdf.Page) -> tuple[float, float, float, float]:
     return x0, y0, x1, y1
 
 
-def _placement_matrix(page: pikepdf.Page, form: pikepdf.Object, block_w: float, block_h: float) -> Matrix6:
-    """Form space → page user space, so that the block sits upright in the displayed top-right corner."""
-    x0, y0, x1, y1 = visible_box(page)
-    rotation = (round(page.rotation / 90) * 90) % 360
+def _rotation(page: pikepdf.Page) -> int:
+    return (round(page.rotation / 90) * 90) % 360
+
+
+def _user_unit(page: pikepdf.Page) -> float:
     user_unit = float(page.obj.get(pikepdf.Name.UserUnit, 1) or 1)
-    if user_unit <= 0:
-        user_unit = 1.0
+    return user_unit if user_unit > 0 else 1.0
+
+
+def shown_size_pt(page: pikepdf.Page) -> tuple[float, float]:
+    """(width, height) in points of the page as the reader sees it: the visible crop box, turned by
+    /Rotate (inherited too) and scaled by /UserUnit."""
+    x0, y0, x1, y1 = visible_box(page)
     width, height = x1 - x0, y1 - y0
-    shown_w, shown_h = (height, width) if rotation in (90, 270) else (width, height)
-    shown_w_pt, shown_h_pt = shown_w * user_unit, shown_h * user_unit
-    margin = min(STAMP_MARGIN_MM * MM, 0.05 * min(shown_w_pt, shown_h_pt))
-    scale = min(1.0, (shown_w_pt - 2 * margin) / block_w, (shown_h_pt - 2 * margin) / block_h)
-    scale = max(scale, 0.05)
-    place_x = shown_w_pt - margin - scale * block_w
-    place_y = shown_h_pt - margin - scale * block_h
-    bx0, by0, _bx1, _by1 = _box(form.get(pikepdf.Name.BBox, [0, 0, block_w, block_h]))
+    shown_w, shown_h = (height, width) if _rotation(page) in (90, 270) else (width, height)
+    user_unit = _user_unit(page)
+    return shown_w * user_unit, shown_h * user_unit
+
+
+def display_to_user_matrix(page: pikepdf.Page) -> Matrix6:
+    """Displayed space → page user space. Displayed space is in points with its origin at the
+    bottom-left corner of the page as the reader sees it (crop box, rotation, UserUnit applied), x to
+    the right and y upwards."""
+    x0, y0, x1, y1 = visible_box(page)
+    user_unit = _user_unit(page)
     to_user = {
         0: (1.0, 0.0, 0.0, 1.0, x0, y0),
         90: (0.0, 1.0, -1.0, 0.0, x1, y0),
         180: (-1.0, 0.0, 0.0, -1.0, x1, y1),
         270: (0.0, -1.0, 1.0, 0.0, x0, y1),
-    }[rotation]
+    }[_rotation(page)]
+    return _mul((1 / user_unit, 0.0, 0.0, 1 / user_unit, 0.0, 0.0), to_user)
+
+
+def form_placement_matrix(
+    page: pikepdf.Page, form: pikepdf.Object, scale: float, x_pt: float, y_pt: float,
+) -> Matrix6:
+    """Form space → page user space: the form's bounding box scaled by ``scale``, its lower-left
+    corner at (``x_pt``, ``y_pt``) in displayed space (see ``display_to_user_matrix``), upright."""
+    bx0, by0, _bx1, _by1 = _box(form.get(pikepdf.Name.BBox, [0, 0, 0, 0]))
     matrix: Matrix6 = (1.0, 0.0, 0.0, 1.0, -bx0, -by0)
-    matrix = _mul(matrix, (scale, 0.0, 0.0, scale, place_x, place_y))
-    matrix = _mul(matrix, (1 / user_unit, 0.0, 0.0, 1 / user_unit, 0.0, 0.0))
-    return _mul(matrix, to_user)
+    matrix = _mul(matrix, (scale, 0.0, 0.0, scale, x_pt, y_pt))
+    return _mul(matrix, display_to_user_matrix(page))
+
+
+def _placement_matrix(page: pikepdf.Page, form: pikepdf.Object, block_w: float, block_h: float) -> Matrix6:
+    """Form space → page user space, so that the block sits upright in the displayed top-right corner."""
+    shown_w_pt, shown_h_pt = shown_size_pt(page)
+    margin = min(STAMP_MARGIN_MM * MM, 0.05 * min(shown_w_pt, shown_h_pt))
+    scale = min(1.0, (shown_w_pt - 2 * margin) / block_w, (shown_h_pt - 2 * margin) / block_h)
+    scale = max(scale, 0.05)
+    place_x = shown_w_pt - margin - scale * block_w
+    place_y = shown_h_pt - margin - scale * block_h
+    return form_placement_matrix(page, form, scale, place_x, place_y)
 
 
 # --- scans → PDF ----------------------------------------------------------------------------------------
