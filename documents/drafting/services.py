@@ -22,7 +22,7 @@ from documents.drafting.jobs import render_final_enqueue, render_version_enqueue
 from documents.drafting.sanitize import sanitize_body
 from documents.files.errors import FileRejected
 from documents.files.inspect import DOCX, PDF
-from documents.files.services import file_prepare, file_record
+from documents.files.services import file_discard_prepared, file_prepare, file_record
 from documents.handling.access import Holder, holder_of
 from documents.models import (
     FORM_LETTER_KIND,
@@ -212,23 +212,35 @@ def _clean_recipients(tenant_id: int, recipients: Sequence[RecipientInput]) -> l
     return rows
 
 
+def _source_kind(prepared, data: bytes, sources) -> str:  # type: ignore[no-untyped-def]
+    hazards = {k for k, v in prepared.flags.items() if v is True}
+    # A Word letter made from the office's shared template is tied to it: that link is the only finding,
+    # and the drafting path cuts it before any conversion (sources.docx_fill / docx_to_pdf).
+    template_only = prepared.content_type == DOCX and hazards == {"external_template"}
+    if prepared.state != "ok" and not template_only:
+        raise FileRejected(prepared.original_name, "quarantined",
+                           f"ไฟล์นี้อาจไม่ปลอดภัย ({prepared.problem}) จึงใช้เป็นร่างไม่ได้",
+                           "this file may be unsafe and cannot be used as a draft")
+    if prepared.content_type == DOCX:
+        sources.docx_inspect(data)
+        return DraftSource.DOCX
+    if prepared.content_type == PDF:
+        sources.pdf_inspect(data)
+        return DraftSource.PDF
+    raise DraftingError("ร่างจากไฟล์รับเฉพาะ DOCX หรือ PDF", "A file draft must be a DOCX or a PDF.", code="source_type",
+                        field="source")
+
+
 def _source_file(tenant_id: int, actor: Actor, form: str, upload: SourceUpload) -> tuple[str, object]:
     """(source kind, StoredFile) of an uploaded DOCX or PDF draft, checked before it is stored."""
     from documents.drafting import sources  # pure, heavy imports (lxml, pikepdf): load on use
 
     prepared = file_prepare(upload.data, upload.name)
-    if prepared.state != "ok":
-        raise FileRejected(prepared.original_name, "quarantined", "ไฟล์นี้อาจไม่ปลอดภัย จึงใช้เป็นร่างไม่ได้",
-                           "this file may be unsafe and cannot be used as a draft")
-    if prepared.content_type == DOCX:
-        sources.docx_inspect(upload.data)
-        kind = DraftSource.DOCX
-    elif prepared.content_type == PDF:
-        sources.pdf_inspect(upload.data)
-        kind = DraftSource.PDF
-    else:
-        raise DraftingError("ร่างจากไฟล์รับเฉพาะ DOCX หรือ PDF", "A file draft must be a DOCX or a PDF.", code="source_type",
-                            field="source")
+    try:
+        kind = _source_kind(prepared, upload.data, sources)
+    except Exception:
+        file_discard_prepared(prepared)  # checked before any row: nothing of it stays
+        raise
     stored = file_record(tenant_id=tenant_id, prepared=prepared, letter_id=None, role=FileRole.DRAFT_SOURCE,
                          actor_id=actor.user_id)
     return kind, stored
@@ -550,6 +562,24 @@ def _check_recipients(recipients: list[DraftRecipient]) -> None:
                                 code="recipient_in_system", field=f"{where}.agency_id")
 
 
+def _check_number_place(draft: Draft, version: DraftVersion) -> None:
+    """A file draft must say where the number and date go, or the signed letter would lack them."""
+    if draft.source == DraftSource.PDF and not version.number_box:
+        raise DraftingError("กรุณากำหนดตำแหน่งเลขที่และวันที่บนร่าง PDF ก่อน", "Place the box for number and date first.",
+                            code="no_number_box", field="number_box")
+    if draft.source == DraftSource.DOCX:
+        from documents.drafting import sources
+        from documents.files.services import file_read
+
+        found = sources.docx_inspect(file_read(version.source_file)).placeholders
+        missing = [p for p in ("ที่", "วันที่") if p not in found]
+        if missing:
+            names = " ".join("{" + p + "}" for p in missing)
+            raise DraftingError(f"ไฟล์ Word ยังไม่มีตำแหน่ง {names} สำหรับเลขที่และวันที่",
+                                f"The Word file lacks the placeholders {names} for number and date.",
+                                code="no_placeholders", field="source")
+
+
 def _letter_extra(draft: Draft, f: dict[str, str]) -> dict[str, str]:
     """The registry letter's kind-specific fields (documents.registry.letter_fields) from the draft's."""
     agency = Agency.objects.get(pk=draft.tenant_id).name_th
@@ -587,7 +617,8 @@ def draft_ready(*, tenant_id: int, actor: Actor, draft_id: int, confirmed: Seque
                             "Please check and confirm: " + ", ".join(missing), code="unchecked", field="confirmed")
     recipients = list(DraftRecipient.objects.filter(tenant_id=tenant_id, draft=draft).select_related("agency"))
     _check_recipients(recipients)
-    version = DraftVersion.objects.get(draft=draft, number=draft.version)
+    version = DraftVersion.objects.select_related("source_file").get(draft=draft, number=draft.version)
+    _check_number_place(draft, version)
     kind, sub_kind = FORM_LETTER_KIND[draft.form]
     clean = version.fields
     main = next(r for r in recipients if r.role == RecipientRole.TO)
