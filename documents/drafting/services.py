@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from documents.drafting import fields as form_fields
+from documents.drafting import notifications
 from documents.drafting.access import may_review, require_edit, write_scope
 from documents.drafting.errors import DraftingError, NotAllowed, WrongState
 from documents.drafting.jobs import render_final_enqueue, render_version_enqueue
@@ -51,7 +52,7 @@ from documents.models import (
 )
 from documents.registry import services as registry_services
 from documents.registry.inputs import OutgoingInput, PartyInput
-from eoffice.common.exceptions import NotFoundInTenant
+from eoffice.common.exceptions import ApplicationError, NotFoundInTenant
 from tenants.models import Agency, OrgUnit, Position
 from tenants.permissions import Actor
 from tenants.roles import Scope
@@ -450,6 +451,9 @@ def draft_submit(*, tenant_id: int, actor: Actor, draft_id: int, route_id: int |
     if not steps:
         _event(tenant_id, actor, draft, DraftEventKind.REVIEWED, printed=_own_position(holder),
                details={"round": draft.review_round, "without_route": True})
+    else:
+        notifications.notify_reviewers(tenant_id=tenant_id, actor=actor, draft=draft,
+                                       position_ids=[s.position_id for s in steps if s.order == first])
     return draft
 
 
@@ -491,6 +495,8 @@ def review_initial(*, tenant_id: int, actor: Actor, review_id: int, typed_name: 
     following = later.order_by("order").values_list("order", flat=True).first()
     if following is not None:
         later.filter(order=following).update(status=ReviewStatus.OPEN)
+        notifications.notify_reviewers(tenant_id=tenant_id, actor=actor, draft=draft,
+                                       position_ids=later.filter(order=following).values_list("position_id", flat=True))
     else:
         draft.state = DraftState.REVIEWED
         draft.save(update_fields=["state", "updated_at"])
@@ -520,6 +526,7 @@ def review_return(*, tenant_id: int, actor: Actor, review_id: int, comment: str)
     draft.save(update_fields=["state", "updated_at"])
     _event(tenant_id, actor, draft, DraftEventKind.RETURNED, printed=printed, line=line, text=note,
            details={"review": review.pk, "stage": review.stage, "round": review.round})
+    notifications.notify_drafter(tenant_id=tenant_id, actor=actor, draft=draft)
     return review
 
 
@@ -534,7 +541,7 @@ def _book_for(tenant_id: int, draft: Draft, book_id: int | None):  # type: ignor
 def may_ready(actor: Actor, *, tenant_id: int, draft: Draft) -> bool:
     try:
         return registry_services.can_issue(actor, _book_for(tenant_id, draft, draft.book_id))
-    except Exception:  # no book for the kind yet: nobody may
+    except ApplicationError:  # no book for the kind yet: nobody may
         return False
 
 
@@ -603,7 +610,7 @@ def draft_ready(*, tenant_id: int, actor: Actor, draft_id: int, confirmed: Seque
     enclosures (``confirmed`` names each check). Number and date are fixed now — they are printed on the
     letter — from the outgoing / circular / orders / announcements book, and the final version and the
     file copy are rendered once by a job, so signing never waits for them."""
-    _holder(actor, tenant_id)
+    holder = _holder(actor, tenant_id)
     draft = _locked(tenant_id, draft_id)
     _require_state(draft, DraftState.REVIEWED, th="ร่างนี้ยังตรวจไม่ครบหรือออกเลขไปแล้ว",
                    en="This draft is not reviewed yet, or already has its number.")
@@ -640,7 +647,7 @@ def draft_ready(*, tenant_id: int, actor: Actor, draft_id: int, confirmed: Seque
     draft.verify_token = secrets.token_urlsafe(32)
     draft.state = DraftState.READY
     draft.save(update_fields=["book", "entry", "letter", "verify_token", "state", "updated_at"])
-    _event(tenant_id, actor, draft, DraftEventKind.READY, printed=holder_of(actor, tenant_id=tenant_id).printed_position(None)[0],
+    _event(tenant_id, actor, draft, DraftEventKind.READY, printed=_own_position(holder),
            details={"entry": entry.pk, "book": book.code, "number": entry.number_label, "reference": entry.reference,
                     "date": timezone.localtime(entry.registered_at).date().isoformat()})
     render_final_enqueue(tenant_id=tenant_id, draft=draft)

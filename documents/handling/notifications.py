@@ -74,6 +74,8 @@ LEADS = {
     NotificationKind.RETURNED: "หนังสือถูกส่งคืน",
     NotificationKind.FORWARDED: "หนังสือส่งต่อถึงท่าน",
     NotificationKind.CIRCULATED: "หนังสือเวียนแจ้งถึงท่าน โปรดกดรับทราบ",
+    NotificationKind.DRAFT_REVIEW: "ร่างหนังสือรอท่านตรวจและลงชื่อกำกับ",
+    NotificationKind.DRAFT_RETURN: "ร่างหนังสือของท่านถูกส่งคืนแก้ไข",
 }
 
 
@@ -230,6 +232,24 @@ def notify_circulation(*, tenant_id: int, actor: Actor, circulation: Any, member
         Notification(tenant_id=tenant_id, membership_id=m, kind=NotificationKind.CIRCULATED, urgency=letter.urgency,
                      text=text, link=link, handling_id=handling.pk)
         for m in sorted(set(membership_ids)) if m != actor.membership_id
+    ])
+
+
+def members_at_posts(*, tenant_id: int, position_ids: Iterable[int], today: dt.date | None = None) -> set[int]:
+    """The active memberships holding or acting for any of these posts today."""
+    out: set[int] = set()
+    for members in _holders_of_posts(tenant_id, position_ids, today or timezone.localdate()).values():
+        out |= members
+    return out
+
+
+def notify_members(*, tenant_id: int, actor: Actor | None, membership_ids: Iterable[int], kind: str, text: str,
+                   link: str, urgency: str = Urgency.NORMAL) -> list[Notification]:
+    """One notification (and its e-mail, by preference) per member, the actor left out: for work that is
+    not a letter in hand (a draft waiting for review, a draft sent back)."""
+    return _store(tenant_id, [
+        Notification(tenant_id=tenant_id, membership_id=m, kind=kind, urgency=urgency, text=text[:300], link=link)
+        for m in sorted(set(membership_ids)) if actor is None or m != actor.membership_id
     ])
 
 

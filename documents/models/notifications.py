@@ -28,6 +28,8 @@ class NotificationKind(models.TextChoices):
     FORWARDED = "forwarded", _("หนังสือส่งต่อถึงท่าน")
     OVERDUE = "overdue", _("หนังสือเกินกำหนด")
     CIRCULATED = "circulated", _("หนังสือเวียนรอรับทราบ")
+    DRAFT_REVIEW = "draft_review", _("ร่างหนังสือรอท่านตรวจ")
+    DRAFT_RETURN = "draft_return", _("ร่างหนังสือถูกส่งคืนแก้ไข")
 
 
 class Notification(TenantOwnedModel):

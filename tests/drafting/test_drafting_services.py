@@ -293,3 +293,29 @@ def test_another_tenant_finds_nothing(tenants, actor_of):
         with pytest.raises(NotFoundInTenant):
             services.draft_submit(tenant_id=b.pk, actor=b_clerk, draft_id=draft.pk, route_id=None)
         assert not Draft.objects.filter(pk=draft.pk).exists()  # RLS: not even the row
+
+
+def test_reviewers_and_the_drafter_are_told(tenants, actor_of, user_named):
+    from documents.models import Notification, NotificationKind
+
+    a = tenants.a
+    officer, admin = actor_of("a_officer", a), actor_of("a_agency_admin", a)
+    with tenant_scope(a.pk):
+        director = _director(a, user_named)
+        route = _route(a, admin, (1, director, "proofread"), (2, palad(a), "check"))
+    with tenant_scope(a.pk):
+        draft = services.draft_create(tenant_id=a.pk, actor=officer, data=_input(secrecy="002"))
+        services.draft_submit(tenant_id=a.pk, actor=officer, draft_id=draft.pk, route_id=route.pk)
+        unit_clerk = Membership.objects.get(tenant_id=a.pk, user__username="a_unit_clerk")
+        head = Membership.objects.get(tenant_id=a.pk, user__username="a_head")
+        told = Notification.objects.filter(tenant_id=a.pk, kind=NotificationKind.DRAFT_REVIEW)
+        assert list(told.values_list("membership_id", flat=True)) == [unit_clerk.pk]  # only the open step's post
+        assert "ขอเชิญประชุม" not in told.get().text  # a secret draft's subject is never in a notice
+        r1, _r2 = selectors.draft_reviews(tenant_id=a.pk, draft=draft)
+        services.review_initial(tenant_id=a.pk, actor=actor_of("a_unit_clerk", a), review_id=r1.pk, typed_name="ผอ.")
+        assert told.filter(membership_id=head.pk).count() == 1  # the next step's post is told when it opens
+        _r1, r2 = selectors.draft_reviews(tenant_id=a.pk, draft=draft)
+        services.review_return(tenant_id=a.pk, actor=actor_of("a_head", a), review_id=r2.pk, comment="แก้ไข")
+        drafter = Membership.objects.get(tenant_id=a.pk, user__username="a_officer")
+        back = Notification.objects.get(tenant_id=a.pk, kind=NotificationKind.DRAFT_RETURN)
+        assert back.membership_id == drafter.pk and back.link.endswith(f"/drafting/{draft.pk}/")
