@@ -265,7 +265,7 @@ class RouteForm(ThaiFirstForm):
             self.fields[f"step{i}_position"] = forms.TypedChoiceField(label=_("ตำแหน่งผู้ตรวจ"), coerce=int, required=False,
                                                                       empty_value=None, choices=choices)
             self.fields[f"step{i}_stage"] = forms.ChoiceField(label=_("หน้าที่"), choices=ReviewStage.choices,
-                                                              initial=ReviewStage.CHECK)
+                                                              initial=ReviewStage.CHECK, required=False)
             self.step_rows.append(i)
 
     def step_fields(self) -> list[tuple[int, list[Any]]]:
@@ -274,7 +274,7 @@ class RouteForm(ThaiFirstForm):
     def steps(self) -> list[services.RouteStepInput]:
         d = self.cleaned_data
         return [services.RouteStepInput(position_id=d[f"step{i}_position"], order=d[f"step{i}_order"] or i,
-                                        stage=d[f"step{i}_stage"])
+                                        stage=d[f"step{i}_stage"] or ReviewStage.CHECK)
                 for i in self.step_rows if d.get(f"step{i}_position")]
 
     def add_application_error(self, exc: Any) -> None:

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from documents.drafting import access, selectors, services
+from documents.drafting import access, printing, selectors, services
 from documents.drafting import dispatch as dispatch_services
 from documents.drafting.fields import FORM_FIELDS
 from documents.files.services import file_download_response
@@ -37,6 +37,7 @@ from documents.models import (
     DraftSource,
     DraftState,
     DraftVersion,
+    FileRole,
     FileState,
     RecipientRole,
     ReviewStatus,
@@ -52,7 +53,6 @@ from tenants.roles import Action, Scope
 from tenants.web.views._common import render_page
 
 log = logging.getLogger(__name__)
-RENDER_MISSING_TH = "ระบบจัดทำเอกสารยังไม่พร้อมใช้งาน กรุณาลองใหม่ภายหลัง"
 FORM_NUMBERS = {DraftForm.EXTERNAL: 1, DraftForm.MEMO: 2, DraftForm.STAMPED: 3, DraftForm.ORDER: 4,
                 DraftForm.ANNOUNCEMENT: 7}
 
@@ -327,10 +327,8 @@ def preview(request: HttpRequest, agency: str) -> HttpResponse:
             if r.is_valid() and r.cleaned_data["name"]:
                 recipients.append(DraftRecipient(tenant_id=tid, role=r.cleaned_data["role"], name=r.cleaned_data["name"],
                                                  channel=r.cleaned_data["channel"]))
-    try:
-        from documents.drafting.render import render_letter_html
-    except ImportError:
-        return _preview_message(_("ตัวอย่างหนังสือจะแสดงเมื่อระบบจัดทำหนังสือพร้อมใช้งาน"), "The letter renderer is not installed.")
+    from documents.drafting.render import render_letter_html
+
     try:
         fragment = render_letter_html(letter_layout(agency=request.tenant, draft=draft, version=version,
                                                     recipients=recipients, entry=None, final=False))
@@ -451,7 +449,8 @@ def _detail_page(request: HttpRequest, draft: Draft, *, status: int = 200, **bou
         "draft": draft, "current": current, "versions": versions, "reviews": reviews, "step": step,
         "comments": selectors.draft_comments(tenant_id=tid, draft=draft),
         "events": selectors.draft_events(tenant_id=tid, draft=draft), "recipients": recipients,
-        "editable": editable, "desk": desk, "letter_files": reads.letter_files(tenant_id=tid, draft=draft),
+        "editable": editable, "desk": desk, "letter_files": [f for f in selectors.draft_files(tenant_id=tid, draft=draft)
+                         if f.role in (FileRole.FINAL, FileRole.FILE_COPY, FileRole.SIGNED)],
         "may_cancel": access.may_edit(actor, holder, draft) and draft.state not in (
             DraftState.SIGNED, DraftState.DISPATCHED, DraftState.CANCELLED),
         "refused_form": None,
@@ -651,45 +650,30 @@ def version_pdf(request: HttpRequest, agency: str, draft_id: int, number: int) -
 
 @require_GET
 def draft_file(request: HttpRequest, agency: str, draft_id: int, file_id: int) -> HttpResponse:
-    draft = _draft(request, draft_id)
-    f = reads.draft_file(tenant_id=_tid(request), draft=draft, file_id=file_id)
+    """A version's PDF or uploaded source, or the letter's final version, file copy or signed scan."""
+    f = selectors.draft_file_get(request.actor, tenant_id=_tid(request), draft_id=draft_id, file_id=file_id)
     return file_download_response(f, inline=request.GET.get("inline") == "1")
 
 
 def _pdf(data: bytes, name: str) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
-def _envelope_layout(request: HttpRequest, draft: Draft, r: DraftRecipient, version: DraftVersion | None):  # type: ignore[no-untyped-def]
-    from documents.drafting.layout import _emblem, number_text
-    from documents.drafting.render import EnvelopeLayout
-
-    agency = request.tenant
-    emblem, emblem_type = _emblem(agency)
-    return EnvelopeLayout(
-        agency_name=agency.name_th,
-        agency_address=getattr(agency, "address", "") or " ".join(p for p in (agency.district, agency.province) if p),
-        number_text=number_text(draft.entry), urgency=draft.urgency, secrecy=draft.secrecy,
-        salutation_word=(version.fields.get("salutation", "เรียน") if version else "เรียน"),
-        recipient_name=r.name, recipient_address=r.address, emblem=emblem, emblem_type=emblem_type,
-        registered=r.channel == DispatchChannel.REGISTERED_POST, tracking_number=r.tracking_number,
-    )
-
-
 def _printable(request: HttpRequest, draft_id: int) -> Draft:
+    """Envelopes and labels are the desk's: whoever may take numbers from the draft's book."""
     draft = _draft(request, draft_id)
     if not _may_print(request, draft):
         raise PermissionDeniedInTenant()
     return draft
 
 
-def _render_missing(request: HttpRequest, draft: Draft | None) -> HttpResponse:
-    messages.info(request, _(RENDER_MISSING_TH))
-    if draft is None:
-        return redirect("drafting-home", agency=request.tenant.slug)
+def _print_refused(request: HttpRequest, draft: Draft, exc: ApplicationError) -> HttpResponse:
+    """Nothing to print (no number yet, nobody by post, a bad size): back to the draft with the reason."""
+    if exc.status_code in (403, 404):
+        raise exc
+    messages.error(request, f"{exc.message_th} ({exc.message_en})")
     return redirect("drafting-detail", agency=request.tenant.slug, draft_id=draft.pk)
 
 
@@ -697,36 +681,26 @@ def _render_missing(request: HttpRequest, draft: Draft | None) -> HttpResponse:
 def envelope(request: HttpRequest, agency: str, draft_id: int) -> HttpResponse:
     draft = _printable(request, draft_id)
     form = df.EnvelopeForm(request.GET)
-    recipients = selectors.draft_recipients(tenant_id=_tid(request), draft=draft)
     size, rid = ("DL", None)
     if form.is_valid():
         size, rid = form.cleaned_data["size"], form.cleaned_data["recipient"]
-    chosen = [r for r in recipients if r.pk == rid] if rid else [r for r in recipients if r.role == RecipientRole.TO][:1]
-    if not chosen:
+    elif "recipient" in form.errors:
         raise NotFoundInTenant()
     try:
-        from documents.drafting.render import render_envelope
-    except ImportError:
-        return _render_missing(request, draft)
-    version = selectors.draft_version(tenant_id=_tid(request), draft=draft)
-    data = render_envelope(_envelope_layout(request, draft, chosen[0], version), size)
+        data = printing.envelope_pdf(tenant_id=_tid(request), draft=draft, recipient_id=rid, size=size)
+    except ApplicationError as exc:
+        return _print_refused(request, draft, exc)
     return _pdf(data, f"envelope-{draft.pk}-{size}.pdf")
 
 
 @require_GET
 def labels(request: HttpRequest, agency: str, draft_id: int) -> HttpResponse:
     draft = _printable(request, draft_id)
-    posts = [r for r in selectors.draft_recipients(tenant_id=_tid(request), draft=draft)
-             if r.channel in (DispatchChannel.POST, DispatchChannel.REGISTERED_POST)]
-    if not posts:
-        messages.info(request, _("ร่างนี้ไม่มีผู้รับทางไปรษณีย์"))
-        return redirect("drafting-detail", agency=request.tenant.slug, draft_id=draft.pk)
     try:
-        from documents.drafting.render import render_labels
-    except ImportError:
-        return _render_missing(request, draft)
-    version = selectors.draft_version(tenant_id=_tid(request), draft=draft)
-    return _pdf(render_labels([_envelope_layout(request, draft, r, version) for r in posts]), f"labels-{draft.pk}.pdf")
+        data = printing.labels_pdf(tenant_id=_tid(request), draft=draft)
+    except ApplicationError as exc:
+        return _print_refused(request, draft, exc)
+    return _pdf(data, f"labels-{draft.pk}.pdf")
 
 
 @require_GET
@@ -734,18 +708,9 @@ def delivery_book(request: HttpRequest, agency: str) -> HttpResponse:
     """สมุดส่ง: by-hand recipients of signed or dispatched letters who have not signed for them yet."""
     if not _is_desk(request):
         raise PermissionDeniedInTenant()
-    from documents.drafting.layout import number_text
-
     tid = _tid(request)
-    rows = [r for r in reads.undelivered_by_hand(tenant_id=tid) if _may_print(request, r.draft)]
-    try:
-        from documents.drafting.render import DeliveryRow, render_delivery_book
-    except ImportError:
-        return _render_missing(request, None)
-    data = render_delivery_book(
-        agency_name=request.tenant.name_th, thai_digits=request.tenant.use_thai_digits,
-        rows=[DeliveryRow(number_text=number_text(r.draft.entry), to_name=r.name, subject=r.draft.subject) for r in rows])
-    return _pdf(data, "delivery-book.pdf")
+    rows = printing.delivery_book_rows(tenant_id=tid, drafts_q=selectors.drafts_visible(request.actor, tenant_id=tid))
+    return _pdf(printing.delivery_book_pdf(tenant_id=tid, rows=rows), "delivery-book.pdf")
 
 
 # --- settings: review routes ---------------------------------------------------------------------------------
