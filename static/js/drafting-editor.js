@@ -16,12 +16,17 @@
   function setUpTrix(form) {
     var area = form.querySelector("textarea[data-eo-trix]");
     var tpl = document.getElementById("eo-trix-toolbar");
-    if (!area || !tpl || !window.Trix || !window.customElements || !customElements.get("trix-editor")) {
+    if (!area || !tpl || !window.Trix || !window.customElements) {
       return;  // the plain textarea stays
     }
     if (window.Trix.config && window.Trix.config.lang) {
       Object.assign(window.Trix.config.lang, TH);
     }
+    // Trix defines its elements one tick after it loads
+    customElements.whenDefined("trix-editor").then(function () { replaceArea(area, tpl); });
+  }
+
+  function replaceArea(area, tpl) {
     var input = document.createElement("input");
     input.type = "hidden";
     input.name = area.name;
