@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import support
-from tests.browser.conftest import PHONE, new_context
+from tests.browser.conftest import LANGS, PHONE, new_context, set_lang
 from tests.browser.test_axe_pages import check_page, watch_console
 from tests.browser.test_keyboard import (
     assert_skip_link_first,
@@ -248,6 +248,109 @@ def test_keyboard_only_draft_review_return_revise_initial_ready(pw_browser, brow
     assert final.count() == 1
     response = desk.context.request.get(final.get_attribute("href"))
     assert response.status == 200 and response.body()[:5] == b"%PDF-"
+
+
+_STATES = support.TENANT_A_PRELUDE + r'''
+import io
+import pikepdf
+from documents.drafting import dispatch, services as d
+from documents.models import DraftRecipient
+with tenant_scope(a.pk):
+    clerk, officer, head = actor("a_central_clerk"), actor("a_officer"), actor("a_head")
+    palad = Position.objects.get(tenant_id=a.pk, title_th__startswith="ปลัด")
+    route = d.route_create(tenant_id=a.pk, actor=actor("a_agency_admin"), name_th=f"ตรวจสองขั้น {tag}",
+                           forms=["external", "memo"],
+                           steps=[d.RouteStepInput(position_id=palad.pk, order=1, stage="proofread")])
+
+    def new(who, subject, **kw):
+        return d.draft_create(tenant_id=a.pk, actor=who, data=d.DraftInput(
+            form=kw.pop("form", "external"), subject=f"{subject} {tag}",
+            fields={"signer_name": "นายทดสอบ ระบบ", "signer_position": "ปลัด", "enclosures": "กำหนดการ 1 ฉบับ"},
+            body_html="<div>ด้วย <strong>องค์การบริหารส่วนตำบล</strong></div><ul><li>ข้อหนึ่ง</li></ul>",
+            recipients=[d.RecipientInput(name="นายอำเภอเมือง", channel="post", address="ศาลากลาง"),
+                        d.RecipientInput(name="ผู้อำนวยการโรงเรียน", role="copy", channel="hand"),
+                        d.RecipientInput(name="ไปรษณีย์ลงทะเบียน", channel="registered", address="ที่อยู่")], **kw))
+
+    out["writing"] = new(officer, "ร่างกำลังเขียน").pk
+    draft = new(officer, "ร่างรอตรวจ")
+    d.draft_comment(tenant_id=a.pk, actor=officer, draft_id=draft.pk, text="ฝากตรวจวันที่")
+    d.draft_submit(tenant_id=a.pk, actor=officer, draft_id=draft.pk, route_id=route.pk)
+    out["in_review"] = draft.pk
+    draft = new(clerk, "ร่างรอออกเลข")
+    d.draft_submit(tenant_id=a.pk, actor=clerk, draft_id=draft.pk, route_id=None)
+    out["reviewed"] = draft.pk
+    draft = new(clerk, "หนังสือรอลงนาม")
+    d.draft_submit(tenant_id=a.pk, actor=clerk, draft_id=draft.pk, route_id=None)
+    d.draft_ready(tenant_id=a.pk, actor=clerk, draft_id=draft.pk, confirmed=d.READY_CHECKS)
+    out["ready"] = draft.pk
+    draft = new(clerk, "หนังสือลงนามแล้ว")
+    d.draft_submit(tenant_id=a.pk, actor=clerk, draft_id=draft.pk, route_id=None)
+    d.draft_ready(tenant_id=a.pk, actor=clerk, draft_id=draft.pk, confirmed=d.READY_CHECKS)
+    d.draft_mark_signed(tenant_id=a.pk, actor=clerk, draft_id=draft.pk, signer_name="นายก")
+    hand = DraftRecipient.objects.get(tenant_id=a.pk, draft=draft, channel="hand")
+    dispatch.draft_dispatch(tenant_id=a.pk, actor=clerk, draft_id=draft.pk, recipient_ids=[hand.pk])
+    out["signed"] = draft.pk
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    buf = io.BytesIO()
+    pdf.save(buf)
+    out["pdf"] = d.draft_create(tenant_id=a.pk, actor=officer, data=d.DraftInput(
+        form="external", subject=f"ร่าง PDF {tag}", source=d.SourceUpload(buf.getvalue(), "ร่าง.pdf"))).pk
+print(json.dumps(out))
+'''
+
+
+@pytest.fixture(scope="module")
+def states(django_db_setup) -> dict:  # type: ignore[no-untyped-def]
+    return support.make_data(_STATES)
+
+
+def _state_pages(s: dict) -> list[tuple[str, str, str]]:
+    return [
+        ("a_officer", f"{A}{s['writing']}/", "a draft being written"),
+        ("a_officer", f"{A}{s['writing']}/edit/", "the editor of a saved draft"),
+        ("a_head", f"{A}{s['in_review']}/", "a draft to review (initial / return)"),
+        ("a_head", A, "the hub with a draft to review"),
+        ("a_central_clerk", A, "the desk's hub"),
+        ("a_central_clerk", f"{A}{s['reviewed']}/", "a reviewed draft: the checklist"),
+        ("a_central_clerk", f"{A}{s['ready']}/", "ready to sign: signed / refused"),
+        ("a_central_clerk", f"{A}{s['signed']}/", "signed: dispatch, envelope, delivery book"),
+        ("a_officer", f"{A}{s['pdf']}/box/", "the number box on a PDF draft"),
+        ("a_agency_admin", f"{A}routes/", "review routes"),
+    ]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_drafting_pages_are_axe_clean(lang, states, role_session, browser_server, open_page, axe_source):
+    for username, path, what in _state_pages(states):
+        rs = role_session(username)
+        set_lang(rs.context, browser_server, lang)
+        page = open_page(page=rs.page)
+        refused = watch_console(page)
+        response = page.goto(path)
+        assert response is not None and response.status == 200, f"{path} answered {response and response.status}"
+        page.wait_for_load_state("load")
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        if path.endswith("/box/"):
+            page.wait_for_selector("[data-eo-box]:not([hidden])")
+        check_page(page, axe_source, what=f"{what} ({lang}, {username})")
+        assert not refused, f"CSP refused something on {path}: {refused}"
+
+
+def test_keyboard_only_number_box(states, role_session, browser_server, open_page):  # type: ignore[no-untyped-def]
+    rs = role_session("a_officer")
+    set_lang(rs.context, browser_server, "th")
+    page = open_page(page=rs.page)
+    page.goto(f"{A}{states['pdf']}/box/")
+    tab_to(page, lambda i: i["html"].startswith('<div class="eo-box"'), "the number box", limit=TABS)
+    x0 = float(page.input_value("[name=x_mm]"))
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("+")
+    assert float(page.input_value("[name=x_mm]")) == pytest.approx(x0 + 6)
+    assert "มม." in page.inner_text("[data-eo-box-status]")
+    _submit(page, "บันทึกตำแหน่ง")
+    assert "บันทึกตำแหน่งเลขที่และวันที่แล้ว" in page.inner_text("main")
 
 
 def test_keyboard_only_envelope_download(pw_browser, browser_server, open_page, data):  # type: ignore[no-untyped-def]
