@@ -216,6 +216,7 @@ STATICFILES_DIRS = [
     ("vendor/uswds", _NODE / "@uswds" / "uswds" / "dist"),
     ("vendor/htmx", _NODE / "htmx.org" / "dist"),
     ("vendor/sarabun", _NODE / "@fontsource" / "sarabun"),
+    ("vendor/trix", _NODE / "trix" / "dist"),  # the drafting pages' rich-text editor
 ]
 STATICFILES_DIRS = [d for d in STATICFILES_DIRS if Path(d[1] if isinstance(d, tuple) else d).exists()]
 STATICFILES_FINDERS = [

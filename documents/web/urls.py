@@ -3,7 +3,17 @@
 
 from django.urls import path
 
-from documents.web.views import books, circulation, entries, handling, mailbox, memos, notifications, registry
+from documents.web.views import (
+    books,
+    circulation,
+    drafting,
+    entries,
+    handling,
+    mailbox,
+    memos,
+    notifications,
+    registry,
+)
 
 R = "a/<slug:agency>/registry/"
 E = R + "entries/<int:entry_id>/"
@@ -12,6 +22,8 @@ H = "a/<slug:agency>/handling/"
 HL = H + "letters/<int:handling_id>/"
 HH = H + "holdings/<int:holding_id>/"
 HC = H + "circulations/<int:circulation_id>/"
+D = "a/<slug:agency>/drafting/"
+DD = D + "<int:draft_id>/"
 N = "a/<slug:agency>/notifications/"  # the bell's list and the member's preferences
 
 urlpatterns = [
@@ -81,4 +93,28 @@ urlpatterns = [
     path(N + "<int:notification_id>/open/", notifications.notification_open, name="notification-open"),
     path(N + "<int:notification_id>/read/", notifications.notification_read, name="notification-read"),
     path(H + "overdue/", notifications.overdue_page, name="overdue"),
+    path(D, drafting.home, name="drafting-home"),
+    path(D + "new/", drafting.draft_new, name="drafting-new"),
+    path(D + "new/file/", drafting.draft_new_file, name="drafting-new-file"),
+    path(D + "preview/", drafting.preview, name="drafting-preview"),
+    path(D + "delivery-book/", drafting.delivery_book, name="drafting-delivery-book"),
+    path(D + "routes/", drafting.routes, name="drafting-routes"),
+    path(D + "routes/<int:route_id>/active/", drafting.route_active, name="drafting-route-active"),
+    path(DD, drafting.detail, name="drafting-detail"),
+    path(DD + "edit/", drafting.draft_edit, name="drafting-edit"),
+    path(DD + "box/", drafting.number_box, name="drafting-box"),
+    path(DD + "comment/", drafting.comment, name="drafting-comment"),
+    path(DD + "submit/", drafting.submit, name="drafting-submit"),
+    path(DD + "initial/", drafting.initial, name="drafting-initial"),
+    path(DD + "return/", drafting.return_, name="drafting-return"),
+    path(DD + "ready/", drafting.ready, name="drafting-ready"),
+    path(DD + "refuse/", drafting.refuse, name="drafting-refuse"),
+    path(DD + "signed/", drafting.signed, name="drafting-signed"),
+    path(DD + "cancel/", drafting.cancel, name="drafting-cancel"),
+    path(DD + "dispatch/", drafting.dispatch, name="drafting-dispatch"),
+    path(DD + "received/", drafting.received, name="drafting-received"),
+    path(DD + "versions/<int:number>/pdf/", drafting.version_pdf, name="drafting-version-pdf"),
+    path(DD + "files/<int:file_id>/", drafting.draft_file, name="drafting-file"),
+    path(DD + "envelope/", drafting.envelope, name="drafting-envelope"),
+    path(DD + "labels/", drafting.labels, name="drafting-labels"),
 ]

@@ -223,6 +223,10 @@ from tests.tenancy.sweep_specs_drafting_api import DRAFTING_API_SPECS  # noqa: E
 
 SPECS.update(DRAFTING_API_SPECS)
 
+from tests.tenancy.sweep_specs_drafting_web import DRAFTING_WEB_SPECS  # noqa: E402
+
+SPECS.update(DRAFTING_WEB_SPECS)
+
 # --- the working-day calendar (docs/calendar.md) -------------------------------------------------------------
 from tests.tenancy.sweep_specs_calendar import CALENDAR_SPECS  # noqa: E402
 
