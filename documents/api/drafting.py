@@ -507,6 +507,26 @@ class DeliveryBookApi(TenantApi):
         return _pdf(printing.delivery_book_pdf(tenant_id=t, rows=rows), "delivery-book.pdf")
 
 
+class ReplyPrefillSerializer(serializers.Serializer):
+    letter_id = serializers.IntegerField()
+    subject = serializers.CharField()
+    refers_to = serializers.CharField(help_text="อ้างถึง: หนังสือ<ผู้ส่ง> ที่ <ที่> ลงวันที่ <วันที่>")
+    recipient_name = serializers.CharField()
+    recipient_agency_id = serializers.IntegerField(allow_null=True, help_text="the sender, when it is in the system")
+    recipient_address = serializers.CharField()
+    recipient_email = serializers.CharField()
+
+
+class ReplyPrefillApi(TenantApi):
+    @api_schema(operation_id="drafting_reply_prefill", summary="ข้อมูลตั้งต้นของหนังสือตอบ (from an incoming letter)",
+                tags=TAGS, responses={200: ReplyPrefillSerializer},
+                description="Create the reply with drafting_create and reply_to_letter_id.")
+    def get(self, request: Request, agency: str, letter_id: int) -> Response:
+        p = selectors.reply_prefill(request.actor, tenant_id=request.tenant.pk, letter_id=check_id(letter_id),
+                                    thai_digits=request.tenant.use_thai_digits)
+        return Response(ReplyPrefillSerializer(p).data)
+
+
 # --- review routes (settings) --------------------------------------------------------------------------------
 class RouteStepSerializer(serializers.Serializer):
     order = serializers.IntegerField(min_value=1, max_value=20)

@@ -104,6 +104,7 @@ urlpatterns = [
     path(D + "reviews/<int:review_id>/return/", drafting.ReviewReturnApi.as_view(), name="api-drafting-review-return"),
     path(D + "recipients/<int:recipient_id>/delivered/", drafting.RecipientDeliveredApi.as_view(),
          name="api-drafting-delivered"),
+    path(D + "replies/<int:letter_id>/", drafting.ReplyPrefillApi.as_view(), name="api-drafting-reply-prefill"),
     path(D + "delivery-book/", drafting.DeliveryBookApi.as_view(), name="api-drafting-delivery-book"),
     path(D + "review-routes/", drafting.RoutesApi.as_view(), name="api-drafting-routes"),
     path(D + "review-routes/<int:route_id>/active/", drafting.RouteActiveApi.as_view(), name="api-drafting-route-active"),

@@ -154,3 +154,62 @@ def draft_file_get(actor: Actor, *, tenant_id: int, draft_id: int, file_id: int)
     if stored is None:
         raise NotFoundInTenant()
     return stored
+
+
+def reply_letter_get(actor: Actor, *, tenant_id: int, letter_id: int, holder: Holder | None = None):  # type: ignore[no-untyped-def]
+    """The incoming letter a reply answers: one the actor can read in a book they may open, or one they,
+    their unit or their post holds or held. A secret letter needs the actor's grant. Else 404."""
+    from django.db.models import Q
+
+    from documents.models import Holding, Letter, RegistryEntry
+    from documents.registry.selectors import books_visible
+
+    holder = _holder(actor, tenant_id, holder)
+    letter = Letter.objects.filter(tenant_id=tenant_id, pk=letter_id).first()
+    if letter is None:
+        raise NotFoundInTenant()
+    books = [b.pk for b in books_visible(actor, tenant_id=tenant_id)]
+    in_book = RegistryEntry.objects.filter(tenant_id=tenant_id, letter_id=letter.pk, book_id__in=books).exists()
+    reach = Q(membership_id=actor.membership_id) if actor.membership_id else Q(pk__in=[])
+    if holder.unit_id:
+        reach |= Q(unit_id=holder.unit_id)
+    if holder.position_ids:
+        reach |= Q(position_id__in=sorted(holder.position_ids))
+    held = Holding.objects.filter(tenant_id=tenant_id, handling__letter_id=letter.pk).filter(reach).exists()
+    if not (in_book or held):
+        raise NotFoundInTenant()
+    if letter.is_secret and not letter.secret_grants.filter(user_id=actor.user_id, revoked_at__isnull=True).exists():
+        raise NotFoundInTenant()
+    return letter
+
+
+@dataclass(frozen=True)
+class ReplyPrefill:
+    """What a reply starts with: the subject, อ้างถึง ("หนังสือ<ผู้ส่ง> ที่ <ที่> ลงวันที่ <วันที่>") and the
+    sender of the incoming letter as the recipient (in-system when the sender is an agency in the system)."""
+
+    letter_id: int
+    subject: str
+    refers_to: str
+    recipient_name: str
+    recipient_agency_id: int | None
+    recipient_address: str
+    recipient_email: str
+
+
+def reply_prefill(actor: Actor, *, tenant_id: int, letter_id: int, thai_digits: bool = False) -> ReplyPrefill:
+    from documents.models import LetterParty, PartyRole
+    from eoffice.common.thaidate import thai_date
+
+    letter = reply_letter_get(actor, tenant_id=tenant_id, letter_id=letter_id)
+    sender = (LetterParty.objects.filter(tenant_id=tenant_id, letter=letter, role=PartyRole.FROM)
+              .order_by("sort_order", "id").first())
+    name = (sender.name if sender else "") or letter.sender_display
+    ref = (letter.letter_reference or "").strip()
+    ref = ref[4:].strip() if ref.startswith("ที่ ") else ref
+    text = f"หนังสือ{name}" + (f" ที่ {ref}" if ref else "")
+    if letter.letter_date:
+        text += f" ลงวันที่ {thai_date(letter.letter_date, thai_digits=thai_digits)}"
+    return ReplyPrefill(letter_id=letter.pk, subject=letter.subject, refers_to=text, recipient_name=name,
+                        recipient_agency_id=sender.agency_id if sender else None,
+                        recipient_address=sender.address if sender else "", recipient_email=sender.email if sender else "")

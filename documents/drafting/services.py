@@ -12,7 +12,6 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils import timezone
 
 from documents.drafting import fields as form_fields
@@ -21,6 +20,7 @@ from documents.drafting.access import may_review, require_edit, write_scope
 from documents.drafting.errors import DraftingError, NotAllowed, WrongState
 from documents.drafting.jobs import render_final_enqueue, render_version_enqueue
 from documents.drafting.sanitize import sanitize_body
+from documents.drafting.selectors import reply_letter_get
 from documents.files.errors import FileRejected
 from documents.files.inspect import DOCX, PDF
 from documents.files.services import file_discard_prepared, file_prepare, file_record
@@ -40,10 +40,7 @@ from documents.models import (
     DraftState,
     DraftVersion,
     FileRole,
-    Holding,
-    Letter,
     RecipientRole,
-    RegistryEntry,
     ReviewRoute,
     ReviewRouteStep,
     ReviewStatus,
@@ -290,28 +287,6 @@ def _validate(data: DraftInput) -> tuple[str, dict[str, str], str]:
     return subject, clean, body
 
 
-def _reply_letter(actor: Actor, holder: Holder, tenant_id: int, letter_id: int) -> Letter:
-    """The incoming letter a reply answers: one the actor can read in a book or holds (or held)."""
-    letter = Letter.objects.filter(tenant_id=tenant_id, pk=letter_id).first()
-    if letter is None:
-        raise NotFoundInTenant()
-    from documents.registry.selectors import books_visible
-
-    books = [b.pk for b in books_visible(actor, tenant_id=tenant_id)]
-    in_book = RegistryEntry.objects.filter(tenant_id=tenant_id, letter_id=letter.pk, book_id__in=books).exists()
-    holds = Holding.objects.filter(tenant_id=tenant_id, handling__letter_id=letter.pk)
-    reach = Q(membership_id=actor.membership_id) if actor.membership_id else Q(pk__in=[])
-    if holder.unit_id:
-        reach |= Q(unit_id=holder.unit_id)
-    if holder.position_ids:
-        reach |= Q(position_id__in=sorted(holder.position_ids))
-    if not (in_book or holds.filter(reach).exists()):
-        raise NotFoundInTenant()
-    if letter.is_secret and not letter.secret_grants.filter(user_id=actor.user_id, revoked_at__isnull=True).exists():
-        raise NotFoundInTenant()
-    return letter
-
-
 # --- create, revise, comment -------------------------------------------------------------------------------
 def draft_create(*, tenant_id: int, actor: Actor, data: DraftInput, reply_to_letter_id: int | None = None,
                  idempotency_key: str | None = None) -> Draft:
@@ -330,7 +305,8 @@ def draft_create(*, tenant_id: int, actor: Actor, data: DraftInput, reply_to_let
             return existing
     unit = _owner_unit(actor, tenant_id, data.owner_unit_id)
     subject, clean, body = _validate(data)
-    reply_to = _reply_letter(actor, holder, tenant_id, reply_to_letter_id) if reply_to_letter_id else None
+    reply_to = reply_letter_get(actor, tenant_id=tenant_id, letter_id=reply_to_letter_id, holder=holder) \
+        if reply_to_letter_id else None
     recipients = _clean_recipients(tenant_id, data.recipients)
     source_kind, source_file, box = DraftSource.FORM, None, {}
     if data.source is not None:

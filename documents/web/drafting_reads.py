@@ -4,13 +4,8 @@ Every function takes ``tenant_id`` explicitly and runs in the request's tenant s
 from __future__ import annotations
 
 from documents.models import (
-    Letter,
-    LetterParty,
-    PartyRole,
-    RegistryEntry,
     ReviewRoute,
 )
-from eoffice.common.exceptions import NotFoundInTenant
 from tenants.models import Agency
 
 
@@ -21,14 +16,3 @@ def agencies_for_recipients() -> list[Agency]:
 
 def routes_all(*, tenant_id: int) -> list[ReviewRoute]:
     return list(ReviewRoute.objects.filter(tenant_id=tenant_id).prefetch_related("steps", "steps__position"))
-
-
-def reply_source(*, tenant_id: int, letter_id: int) -> tuple[Letter, RegistryEntry | None, LetterParty | None]:
-    """The incoming letter a reply answers and its receipt entry (for the pre-filled อ้างถึง). Access is
-    checked by ``draft_create`` (``_reply_letter``); the page shows only what the user could open."""
-    letter = Letter.objects.filter(tenant_id=tenant_id, pk=letter_id).first()
-    if letter is None:
-        raise NotFoundInTenant()
-    entry = RegistryEntry.objects.filter(tenant_id=tenant_id, letter_id=letter.pk).order_by("id").first()
-    sender = LetterParty.objects.filter(tenant_id=tenant_id, letter=letter, role=PartyRole.FROM).order_by("sort_order", "id").first()
-    return letter, entry, sender

@@ -139,3 +139,22 @@ def test_another_agency_sees_nothing(as_user, tenants, first_of):
     assert other.get(b.slug, f"drafting/drafts/{made.data['id']}/").status == 404
     assert other.post(b.slug, f"drafting/drafts/{made.data['id']}/comments/", {"text": "x"}).status == 404
     assert other.get(b.slug, "drafting/drafts/", {"list": "mine"}).data == []
+
+
+def test_a_reply_starts_from_the_incoming_letter(as_user, tenants):
+    slug = tenants.a.slug
+    clerk = as_user("a_central_clerk")
+    incoming = clerk.post(slug, "registry/incoming/", {
+        "idempotency_key": uuid.uuid4().hex, "subject": "ขอข้อมูลผู้ประสบอุทกภัย", "sender": {"name": "อำเภอทดสอบ"},
+        "letter_reference": "ที่ นม 0117/55", "letter_date": "2026-11-30"})
+    assert incoming.status == 201, incoming.data
+    from documents.models import RegistryEntry
+    from tenants.context import tenant_scope
+
+    with tenant_scope(tenants.a.pk):
+        letter_id = RegistryEntry.objects.get(pk=incoming.data["id"]).letter_id
+    p = clerk.get(slug, f"drafting/replies/{letter_id}/")
+    assert p.status == 200, p.data
+    assert p.data["refers_to"] == "หนังสืออำเภอทดสอบ ที่ นม 0117/55 ลงวันที่ 30 พฤศจิกายน 2569"
+    assert p.data["recipient_name"] == "อำเภอทดสอบ" and p.data["subject"] == "ขอข้อมูลผู้ประสบอุทกภัย"
+    assert as_user("a_officer").get(slug, f"drafting/replies/{letter_id}/").status == 404

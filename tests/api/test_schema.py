@@ -68,7 +68,7 @@ def test_every_agency_route_is_named_and_documented():
 def test_url_kwargs_are_descriptive():
     allowed = {"agency", "unit_id", "position_id", "membership_id", "token_id", "job_id", "book", "entry_id", "file_id",
                "message_id", "mailbox_id", "holiday_id", "handling_id", "holding_id", "delegation_id", "chain_id",
-               "category_id", "rule_id", "circulation_id", "notification_id", "draft_id", "review_id", "recipient_id",
+               "category_id", "rule_id", "circulation_id", "notification_id", "draft_id", "review_id", "recipient_id", "letter_id",
                "route_id"}
     import re
 

@@ -73,6 +73,7 @@ DRAFTING_API_SPECS: dict[str, Spec] = {
                                    ids={"path:recipient_id": "handrecipient"},
                                    body=lambda w: {"received_by_name": "นายรับ"}),
     "api-drafting-delivery-book": Spec(),
+    "api-drafting-reply-prefill": Spec(kwargs=_own("entry.letter_id", "letter_id"), ids={"path:letter_id": "entry.letter_id"}),
     "api-drafting-routes GET": Spec(),
     "api-drafting-routes POST": Spec(ids={"body:steps.0.position_id": "chainposition"},
                                      body=lambda w: {"name_th": w.name("ลำดับ"), "forms": [],

@@ -47,7 +47,6 @@ from documents.web import drafting_forms as df
 from documents.web import drafting_reads as reads
 from documents.web.views._common import fail_or_status, outgoing_books
 from eoffice.common.exceptions import ApplicationError, NotFoundInTenant, PermissionDeniedInTenant
-from eoffice.common.thaidate import thai_date
 from tenants import selectors as tenant_selectors
 from tenants.roles import Action, Scope
 from tenants.web.views._common import render_page
@@ -143,29 +142,20 @@ def home(request: HttpRequest, agency: str) -> HttpResponse:
 
 # --- new / edit from a form -------------------------------------------------------------------------------------
 def _reply_initial(request: HttpRequest, letter_id: int, kind: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """อ้างถึง, the subject and the recipient of a reply, from the incoming letter (checked as the service
-    checks it: a letter the actor cannot open answers 404)."""
-    tid = _tid(request)
-    services._reply_letter(request.actor, holder_of(request.actor, tenant_id=tid), tid, letter_id)
-    letter, _entry, sender = reads.reply_source(tenant_id=tid, letter_id=letter_id)
-    name = (sender.name if sender else "") or letter.sender_display
-    ref = (letter.letter_reference or "").strip()
-    ref = ref[4:].strip() if ref.startswith("ที่ ") else ref
-    text = f"หนังสือ{name}"
-    if ref:
-        text += f" ที่ {ref}"
-    if letter.letter_date:
-        text += f" ลงวันที่ {thai_date(letter.letter_date, thai_digits=request.tenant.use_thai_digits)}"
-    initial: dict[str, Any] = {"subject": letter.subject}
+    """อ้างถึง, the subject and the recipient of a reply, from the incoming letter (a letter the actor
+    cannot open answers 404)."""
+    p = selectors.reply_prefill(request.actor, tenant_id=_tid(request), letter_id=letter_id,
+                                thai_digits=request.tenant.use_thai_digits)
+    initial: dict[str, Any] = {"subject": p.subject}
     if "refers_to" in FORM_FIELDS.get(kind, ()):
-        initial["f_refers_to"] = text
-    if "recipient_line" in FORM_FIELDS.get(kind, ()) and name:
-        initial["f_recipient_line"] = name
+        initial["f_refers_to"] = p.refers_to
+    if "recipient_line" in FORM_FIELDS.get(kind, ()) and p.recipient_name:
+        initial["f_recipient_line"] = p.recipient_name
     rows = []
-    if name:
-        rows.append({"name": name, "role": RecipientRole.TO, "agency": sender.agency_id if sender else None,
-                     "channel": DispatchChannel.IN_SYSTEM if sender and sender.agency_id else DispatchChannel.POST,
-                     "address": sender.address if sender else "", "email": sender.email if sender else ""})
+    if p.recipient_name:
+        rows.append({"name": p.recipient_name, "role": RecipientRole.TO, "agency": p.recipient_agency_id,
+                     "channel": DispatchChannel.IN_SYSTEM if p.recipient_agency_id else DispatchChannel.POST,
+                     "address": p.recipient_address, "email": p.recipient_email})
     return initial, rows
 
 
