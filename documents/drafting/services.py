@@ -507,7 +507,7 @@ def review_return(*, tenant_id: int, actor: Actor, review_id: int, comment: str)
 
 
 # --- ready to sign, refusal, signed, cancel ------------------------------------------------------------------
-def _book_for(tenant_id: int, draft: Draft, book_id: int | None):  # type: ignore[no-untyped-def]
+def book_for_draft(tenant_id: int, draft: Draft, book_id: int | None):  # type: ignore[no-untyped-def]
     kind, sub_kind = FORM_LETTER_KIND[draft.form]
     if book_id is not None:
         return registry_services._book(tenant_id, book_id)
@@ -516,7 +516,7 @@ def _book_for(tenant_id: int, draft: Draft, book_id: int | None):  # type: ignor
 
 def may_ready(actor: Actor, *, tenant_id: int, draft: Draft) -> bool:
     try:
-        return registry_services.can_issue(actor, _book_for(tenant_id, draft, draft.book_id))
+        return registry_services.can_issue(actor, book_for_draft(tenant_id, draft, draft.book_id))
     except ApplicationError:  # no book for the kind yet: nobody may
         return False
 
@@ -590,7 +590,7 @@ def draft_ready(*, tenant_id: int, actor: Actor, draft_id: int, confirmed: Seque
     draft = _locked(tenant_id, draft_id)
     _require_state(draft, DraftState.REVIEWED, th="ร่างนี้ยังตรวจไม่ครบหรือออกเลขไปแล้ว",
                    en="This draft is not reviewed yet, or already has its number.")
-    book = _book_for(tenant_id, draft, book_id)
+    book = book_for_draft(tenant_id, draft, book_id)
     if not registry_services.can_issue(actor, book):
         raise NotAllowed("ท่านไม่มีสิทธิ์ออกเลขจากทะเบียนนี้", "You may not take numbers from this book.")
     missing = [c for c in READY_CHECKS if c not in set(confirmed)]

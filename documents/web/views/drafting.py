@@ -466,7 +466,7 @@ def _detail_page(request: HttpRequest, draft: Draft, *, status: int = 200, **bou
         form.set_books(books)
         if not form.is_bound:
             try:
-                kind_book = services._book_for(tid, draft, None)
+                kind_book = services.book_for_draft(tid, draft, None)
                 form.initial["book"] = kind_book.pk
             except ApplicationError:
                 pass
