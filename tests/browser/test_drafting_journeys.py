@@ -7,8 +7,7 @@ address bar), axe-core clean on each page on the way, one page at a phone-sized 
   (the render job is run in a subprocess, as the worker would);
 - the envelope PDF downloads with the right page size;
 - a DOCX draft with {ที่}/{วันที่} → ready to sign → the final PDF carries the number and date
-  (pdftotext). This one needs ``documents.drafting.sources`` (the file-draft branch) and is skipped
-  until it is merged.
+  (pdftotext); a PDF draft's number box moved by keyboard.
 
 Data is made before the browser starts, or in a subprocess (Playwright's sync API keeps an event loop
 on this thread, and Django's ORM refuses to run under it)."""
@@ -19,7 +18,6 @@ import io
 import re
 import subprocess
 import tempfile
-from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -237,10 +235,7 @@ def test_keyboard_only_draft_review_return_revise_initial_ready(pw_browser, brow
     assert re.search(r"\d|[๐-๙]", number), number
     assert not refused, f"CSP refused something: {refused}"
 
-    # the worker renders the final version; the page then links it (documents/drafting/jobs.py imports
-    # documents.drafting.sources for every draft: until the file-draft branch is merged this part waits)
-    if find_spec("documents.drafting.sources") is None:
-        pytest.skip("the final PDF needs documents.drafting.sources (jobs.py imports it); runs after integration")
+    # the worker renders the final version; the page then links it
     support.make_data(_RENDER_FINAL, str(did))
     desk.goto(draft_url)
     check_page(desk, axe_source, what="a letter ready to sign, with its final version")
@@ -384,8 +379,6 @@ print(json.dumps(out))
     assert mm == [162, 229], f"a C5 envelope is 162 × 229 mm, got {mm}"
 
 
-@pytest.mark.skipif(find_spec("documents.drafting.sources") is None,
-                    reason="needs documents.drafting.sources (the file-draft branch); runs after integration")
 def test_keyboard_only_docx_draft_to_final_with_number_and_date(pw_browser, browser_server, open_page, data,
                                                                 axe_source):
     subject = f"ร่างจากไฟล์ Word {data['tag']}"

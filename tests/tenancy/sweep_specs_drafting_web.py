@@ -5,7 +5,6 @@ of the page's choices (400) or not the draft's (404), exactly like a never-used 
 
 from __future__ import annotations
 
-from importlib.util import find_spec
 from typing import Any
 
 from tests.tenancy.sweep_specs import Spec
@@ -58,8 +57,6 @@ def _hand(w: World) -> dict[str, Any]:
 
 DRAFT = {"path:draft_id": "draft"}
 READY = ("recipients", "channels", "enclosures")
-# a PDF draft needs documents.drafting.sources (the file-draft branch): refused with a Thai message until then
-FILE_OK = (302,) if find_spec("documents.drafting.sources") else (400,)
 
 DRAFTING_WEB_SPECS: dict[str, Spec] = {
     "drafting-home": Spec(),
@@ -69,7 +66,7 @@ DRAFTING_WEB_SPECS: dict[str, Spec] = {
                               body=lambda w: _editor(w, idempotency_key=w.name("k")[-60:]),
                               ids={"query:reply_to": "entry.letter_id", "body:owner_unit": "orgunit"}),
     "drafting-new-file GET": Spec(),
-    "drafting-new-file POST": Spec(body=_file, ok=FILE_OK),
+    "drafting-new-file POST": Spec(body=_file),
     "drafting-preview": Spec(body=lambda w: {**_editor(w), "form_kind": "external"}, ids={"body:owner_unit": "orgunit"}),
     "drafting-delivery-book": Spec(),
     "drafting-routes GET": Spec(),

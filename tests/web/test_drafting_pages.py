@@ -4,8 +4,7 @@ was typed in Thai and English, no 500 on bad input, CSRF, the preview's sanitisi
 draft answered like a missing one.
 
 Tests marked ``NEEDS_RENDER`` / ``NEEDS_SOURCES`` need the renderer (``documents.drafting.render``) or the
-file-draft helpers (``documents.drafting.sources``) from the other branches; they are skipped until
-those are merged and run unchanged afterwards."""
+file-draft helpers (``documents.drafting.sources``); they skip themselves where those are missing."""
 
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ reader allow), printing envelopes, labels and the delivery book, and the review-
 
 Views stay thin: a form validates, one service acts (in a savepoint), then POST-redirect-GET; a refusal
 shows the page again with what was typed and the message in Thai and English. The renderer
-(``documents.drafting.render``) and the file-draft helpers (``documents.drafting.sources``) load on use:
-a page that needs one that is not installed says so instead of failing."""
+(``documents.drafting.render``, WeasyPrint) and the file-draft helpers (``documents.drafting.sources``)
+are imported inside the views that need them, so other pages never load them."""
 
 from __future__ import annotations
 
@@ -345,14 +345,8 @@ def draft_new_file(request: HttpRequest, agency: str) -> HttpResponse:
         def call(d: dict[str, Any]) -> Draft:
             data = services.DraftInput(form=d["form"], subject=d["subject"], urgency=d["urgency"], secrecy=d["secrecy"],
                                        source=services.SourceUpload(data=d["source"].read(), name=d["source"].name))
-            try:
-                return services.draft_create(tenant_id=_tid(request), actor=request.actor, data=data,
-                                             idempotency_key=d["idempotency_key"])
-            except ImportError as exc:  # documents.drafting.sources not installed
-                from documents.drafting.errors import DraftingError
-
-                raise DraftingError("ระบบยังรับร่างจากไฟล์ไม่ได้ กรุณาลองใหม่ภายหลัง", "File drafts are not available yet.",
-                                    field="source") from exc
+            return services.draft_create(tenant_id=_tid(request), actor=request.actor, data=data,
+                                         idempotency_key=d["idempotency_key"])
 
         if too_big:
             form.is_valid()
@@ -403,13 +397,8 @@ def number_box(request: HttpRequest, agency: str, draft_id: int) -> HttpResponse
                                                     email=r.email, agency_id=r.agency_id, unit_id=r.unit_id,
                                                     position_id=r.position_id) for r in rows],
                 number_box=form.box(), note="กำหนดตำแหน่งเลขที่และวันที่")
-            try:
-                return services.draft_revise(tenant_id=tid, actor=request.actor, draft_id=draft.pk, data=data,
-                                             expected_version=d["expected_version"])
-            except ImportError as exc:
-                from documents.drafting.errors import DraftingError
-
-                raise DraftingError("ระบบยังตรวจไฟล์ PDF ไม่ได้ กรุณาลองใหม่ภายหลัง", "PDF checks are not available yet.") from exc
+            return services.draft_revise(tenant_id=tid, actor=request.actor, draft_id=draft.pk, data=data,
+                                         expected_version=d["expected_version"])
 
         status, _saved = _attempt(form, call)
         if status is None:
