@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from documents.drafting import fields as form_fields
@@ -313,11 +314,19 @@ def draft_create(*, tenant_id: int, actor: Actor, data: DraftInput, reply_to_let
         source_kind, source_file = _source_file(tenant_id, actor, data.form, data.source)
         if source_kind == DraftSource.PDF:
             box = _number_box(data.source.data, source_file, data.number_box)
-    draft = Draft.objects.create(
-        tenant_id=tenant_id, form=data.form, source=source_kind, owner_unit=unit, subject=subject,
-        urgency=data.urgency, secrecy=data.secrecy, reply_to=reply_to, created_by_id=actor.user_id,
-        idempotency_key=idempotency_key,
-    )
+    try:
+        with transaction.atomic():  # a concurrent twin with the same key may commit first
+            draft = Draft.objects.create(
+                tenant_id=tenant_id, form=data.form, source=source_kind, owner_unit=unit, subject=subject,
+                urgency=data.urgency, secrecy=data.secrecy, reply_to=reply_to, created_by_id=actor.user_id,
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:
+        twin = Draft.objects.filter(tenant_id=tenant_id, idempotency_key=idempotency_key,
+                                    created_by_id=actor.user_id).first()
+        if twin is None:
+            raise
+        return twin
     for r in recipients:
         r.draft = draft
     DraftRecipient.objects.bulk_create(recipients)
