@@ -3,6 +3,8 @@ limits, and the salutation → complimentary close pairs of Annex 2 (§7.5)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from documents.drafting.errors import DraftingError
 from documents.models import DraftForm
 
@@ -27,13 +29,21 @@ MULTILINE = frozenset({"refers_to", "enclosures"})
 LIMITS = {"refers_to": 2000, "enclosures": 2000, "signer_line": 300}
 DEFAULT_LIMIT = 255
 
-LABELS_TH = {
-    "salutation": "คำขึ้นต้น", "recipient_line": "ชื่อผู้รับที่พิมพ์ในหนังสือ", "refers_to": "อ้างถึง",
-    "enclosures": "สิ่งที่ส่งมาด้วย", "closing": "คำลงท้าย", "signer_name": "ชื่อผู้ลงนาม",
-    "signer_position": "ตำแหน่งผู้ลงนาม", "signer_line": "บรรทัดปฏิบัติราชการแทน/รักษาราชการแทน",
-    "contact_phone": "โทร", "contact_fax": "โทรสาร", "contact_email": "อีเมล", "initials_note": "ผู้ลงชื่อกำกับตรา",
-    "authority": "ผู้ออกคำสั่ง/ประกาศ",
+# The fields' labels, translated on pages (the Thai text is the msgid; errors name it in Thai: _th).
+LABELS = {
+    "salutation": _("คำขึ้นต้น"), "recipient_line": _("ชื่อผู้รับที่พิมพ์ในหนังสือ"), "refers_to": _("อ้างถึง"),
+    "enclosures": _("สิ่งที่ส่งมาด้วย"), "closing": _("คำลงท้าย"), "signer_name": _("ชื่อผู้ลงนาม"),
+    "signer_position": _("ตำแหน่งผู้ลงนาม"), "signer_line": _("บรรทัดปฏิบัติราชการแทน/รักษาราชการแทน"),
+    "contact_phone": _("โทร"), "contact_fax": _("โทรสาร"), "contact_email": _("อีเมล"), "initials_note": _("ผู้ลงชื่อกำกับตรา"),
+    "authority": _("ผู้ออกคำสั่ง/ประกาศ"),
 }
+
+
+def _th(name: str) -> str:
+    from django.utils import translation
+
+    with translation.override("th"):
+        return str(LABELS[name])
 
 
 def clean_fields(form: str, fields: dict[str, object]) -> dict[str, str]:
@@ -52,14 +62,14 @@ def clean_fields(form: str, fields: dict[str, object]) -> dict[str, str]:
         if raw is None:
             raw = ""
         if not isinstance(raw, str):
-            raise DraftingError(f"ช่อง {LABELS_TH[name]} ต้องเป็นข้อความ", f"Field {name} must be text.", field=name)
+            raise DraftingError(f"ช่อง {_th(name)} ต้องเป็นข้อความ", f"Field {name} must be text.", field=name)
         value = "\n".join(line.strip() for line in raw.replace("\r\n", "\n").split("\n")).strip()
         if name not in MULTILINE:
             value = " ".join(value.split())
         limit = LIMITS.get(name, DEFAULT_LIMIT)
         if len(value) > limit:
             raise DraftingError(
-                f"ช่อง {LABELS_TH[name]} ยาวเกิน {limit} ตัวอักษร", f"Field {name} is longer than {limit} characters.",
+                f"ช่อง {_th(name)} ยาวเกิน {limit} ตัวอักษร", f"Field {name} is longer than {limit} characters.",
                 field=name,
             )
         if value:

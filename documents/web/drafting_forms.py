@@ -25,7 +25,7 @@ _SERVICE_ROW = re.compile(r"^recipients\[(\d+)\]\.(\w+)$")
 
 
 class DraftEditForm(ThaiFirstForm):
-    """Subject, classes, owner unit, the form's own fields (labels from ``fields.LABELS_TH``) and the body
+    """Subject, classes, owner unit, the form's own fields (labels from ``fields.LABELS``) and the body
     (Trix's hidden input, or the plain textarea when scripts are off)."""
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, min_length=8, max_length=64, required=False)
@@ -62,7 +62,7 @@ class DraftEditForm(ThaiFirstForm):
             help_text = _("หนึ่งรายการต่อหนึ่งบรรทัด") if multiline else ""
             if name == "salutation":
                 help_text = _("เช่น เรียน กราบเรียน นมัสการ (คำลงท้ายตั้งให้ตามคำขึ้นต้น)")
-            self.fields[f"f_{name}"] = forms.CharField(label=form_fields.LABELS_TH[name], max_length=limit,
+            self.fields[f"f_{name}"] = forms.CharField(label=form_fields.LABELS[name], max_length=limit,
                                                        required=False, widget=widget, help_text=help_text)
 
     def letter_fields(self) -> dict[str, str]:

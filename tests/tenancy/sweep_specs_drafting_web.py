@@ -79,8 +79,8 @@ DRAFTING_WEB_SPECS: dict[str, Spec] = {
     "drafting-edit GET": Spec(kwargs=_own("draft"), ids=DRAFT),
     "drafting-edit POST": Spec(kwargs=_fresh("draft"), ids={**DRAFT, "body:owner_unit": "orgunit"},
                                body=lambda w: _editor(w, expected_version=1, note="แก้ไข")),
-    "drafting-box GET": Spec(kwargs=_own("draft"), ids=DRAFT),  # a form draft: back to its page (3xx)
-    "drafting-box POST": Spec(kwargs=_own("draft"), ids=DRAFT, body=lambda w: {
+    "drafting-box GET": Spec(kwargs=_own("pdfdraft"), ids={"path:draft_id": "pdfdraft"}),
+    "drafting-box POST": Spec(kwargs=_fresh("pdfdraft"), ids={"path:draft_id": "pdfdraft"}, body=lambda w: {
         "expected_version": 1, "page": 1, "x_mm": 120, "y_mm": 40, "w_mm": 60, "h_mm": 15}),
     "drafting-comment": Spec(kwargs=_own("draft"), ids=DRAFT, body=lambda w: {"text": w.name("ความเห็น")}),
     "drafting-submit": Spec(kwargs=_fresh("draft"), ids={**DRAFT, "body:route": "route"},
