@@ -117,10 +117,10 @@ def _close_if_all_sent(tenant_id: int, actor: Actor, draft: Draft) -> None:
         if r.dispatched_at is None and not (r.channel == DispatchChannel.EMAIL and _email_queued(tenant_id, r)):
             return
     main = next((r for r in recipients if r.role == RecipientRole.TO), recipients[0])
+    draft.state = DraftState.DISPATCHED
+    draft.save(update_fields=["state", "updated_at"])  # first: the registry refuses a draft's entry while signed
     registry_services.entry_mark_dispatched(tenant_id=tenant_id, actor=actor, entry_id=draft.entry_id,
                                             channel=REGISTRY_CHANNEL[main.channel])
-    draft.state = DraftState.DISPATCHED
-    draft.save(update_fields=["state", "updated_at"])
 
 
 def _email_queued(tenant_id: int, r: DraftRecipient) -> bool:

@@ -213,3 +213,10 @@ def reply_prefill(actor: Actor, *, tenant_id: int, letter_id: int, thai_digits: 
     return ReplyPrefill(letter_id=letter.pk, subject=letter.subject, refers_to=text, recipient_name=name,
                         recipient_agency_id=sender.agency_id if sender else None,
                         recipient_address=sender.address if sender else "", recipient_email=sender.email if sender else "")
+
+
+def draft_holding_entry(*, tenant_id: int, entry_id: int) -> Draft | None:
+    """The draft (ready to sign or signed) whose number an outgoing entry is: the registry's pages send its
+    refusal, signature and dispatch to the draft's page."""
+    return (Draft.objects.filter(tenant_id=tenant_id, entry_id=entry_id, state__in=[DraftState.READY, DraftState.SIGNED])
+            .first())

@@ -651,12 +651,12 @@ def draft_refuse(*, tenant_id: int, actor: Actor, draft_id: int, reason: str) ->
     if not why:
         raise DraftingError("กรุณาระบุเหตุผลที่ไม่ลงนาม", "Please give the reason for not signing.", field="reason")
     entry = draft.entry
+    draft.entry, draft.letter, draft.verify_token, draft.state = None, None, None, DraftState.RETURNED
+    draft.save(update_fields=["entry", "letter", "verify_token", "state", "updated_at"])  # the number is the draft's no more
     registry_services.entry_annul(tenant_id=tenant_id, actor=actor, entry_id=entry.pk,
                                   reason=f"ผู้ลงนามไม่ลงนาม: {why}")
     DraftComment.objects.create(tenant_id=tenant_id, draft=draft, version=draft.version, author_id=actor.user_id,
                                 author_name=actor.display_name or "", text=why)
-    draft.entry, draft.letter, draft.verify_token, draft.state = None, None, None, DraftState.RETURNED
-    draft.save(update_fields=["entry", "letter", "verify_token", "state", "updated_at"])
     _event(tenant_id, actor, draft, DraftEventKind.REFUSED, text=why,
            details={"entry": entry.pk, "number": entry.number_label, "reference": entry.reference})
     return draft
@@ -705,8 +705,10 @@ def draft_cancel(*, tenant_id: int, actor: Actor, draft_id: int, reason: str) ->
     if draft.entry_id is not None:
         if not registry_services.can_issue(actor, draft.book):
             raise NotAllowed("ร่างนี้ออกเลขแล้ว ให้สารบรรณกลางเป็นผู้ยกเลิก", "The number is issued; the desk must cancel it.")
-        registry_services.entry_annul(tenant_id=tenant_id, actor=actor, entry_id=draft.entry_id, reason=f"ยกเลิกร่าง: {why}")
         details = {"entry": draft.entry_id}
+        draft.state = DraftState.CANCELLED
+        draft.save(update_fields=["state", "updated_at"])  # first: the number is the draft's no more
+        registry_services.entry_annul(tenant_id=tenant_id, actor=actor, entry_id=details["entry"], reason=f"ยกเลิกร่าง: {why}")
     DraftReview.objects.filter(tenant_id=tenant_id, draft=draft, status__in=[ReviewStatus.OPEN, ReviewStatus.WAITING]
                                ).update(status=ReviewStatus.SKIPPED)
     draft.state = DraftState.CANCELLED

@@ -644,6 +644,18 @@ def reservation_mark_signed(*, tenant_id: int, actor: Actor, entry_id: int) -> R
     return entry
 
 
+def _refuse_if_drafted(tenant_id: int, entry: RegistryEntry) -> None:
+    """A number taken by a letter drafted in the system (ready to sign or signed) moves with its draft:
+    refusal, cancel and dispatch are done on the draft's page, never here."""
+    from documents.models import Draft
+
+    if Draft.objects.filter(tenant_id=tenant_id, entry_id=entry.pk, state__in=["ready", "signed"]).exists():
+        raise Conflict(
+            "เลขนี้เป็นของหนังสือที่ร่างในระบบ ให้ดำเนินการที่หน้าร่างหนังสือ",
+            "This number belongs to a letter drafted in the system; act on the draft's page.", code="drafted",
+        )
+
+
 def _locked_entry(tenant_id: int, entry_id: int) -> RegistryEntry:
     entry = (RegistryEntry.objects.select_for_update(of=("self",)).select_related("book", "letter")
              .filter(tenant_id=tenant_id, pk=entry_id).first())
@@ -659,6 +671,10 @@ def reservation_use(
     _require_issue(actor, entry.book)
     if entry.status != EntryStatus.RESERVED:
         raise Conflict("เลขนี้ไม่ได้อยู่ในสถานะจอง", "This number is not reserved.", code="not_reserved")
+    if entry.letter_id is not None:
+        _refuse_if_drafted(tenant_id, entry)
+        raise Conflict("เลขนี้จองไว้สำหรับหนังสืออื่นแล้ว", "This number is reserved for another letter.",
+                       code="reserved_for_letter")
     if data.secrecy != Secrecy.NORMAL:
         raise RegistryError("หนังสือลับออกเลขโดยนายทะเบียนฯ", "Secret letters are numbered by the registrar.", field="secrecy")
     data = _from_us(tenant_id, data)
@@ -750,6 +766,7 @@ def entry_annul(*, tenant_id: int, actor: Actor, entry_id: int, reason: str) -> 
     if entry.status == EntryStatus.DISPATCHED:
         raise Conflict("หนังสือส่งออกไปแล้ว ยกเลิกเลขไม่ได้", "The letter was dispatched; its number cannot be annulled.",
                        code="dispatched")
+    _refuse_if_drafted(tenant_id, entry)
     if not reason.strip():
         raise RegistryError("กรุณาระบุเหตุผลการยกเลิก", "Please give a reason for annulling.", field="reason")
     if entry.unit_entries.exclude(status=EntryStatus.ANNULLED).exists():
@@ -787,6 +804,7 @@ def entry_mark_dispatched(*, tenant_id: int, actor: Actor, entry_id: int, channe
                        code="bad_state")
     if channel not in _CHANNELS or not channel:
         raise RegistryError("กรุณาเลือกช่องทางการส่ง", "Please choose the dispatch channel.", field="channel")
+    _refuse_if_drafted(tenant_id, entry)
     entry.status = EntryStatus.DISPATCHED
     entry.channel = channel
     entry.save(update_fields=["status", "channel"])

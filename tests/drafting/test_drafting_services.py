@@ -319,3 +319,28 @@ def test_reviewers_and_the_drafter_are_told(tenants, actor_of, user_named):
         drafter = Membership.objects.get(tenant_id=a.pk, user__username="a_officer")
         back = Notification.objects.get(tenant_id=a.pk, kind=NotificationKind.DRAFT_RETURN)
         assert back.membership_id == drafter.pk and back.link.endswith(f"/drafting/{draft.pk}/")
+
+
+def test_the_registry_leaves_a_drafted_number_to_its_draft(tenants, actor_of, client, login):
+    from documents.registry.errors import Conflict
+    from documents.registry.inputs import OutgoingInput
+
+    a = tenants.a
+    officer, clerk = actor_of("a_officer", a), actor_of("a_central_clerk", a)
+    with tenant_scope(a.pk):
+        draft = _ready(a, officer, clerk)
+        entry_id = draft.entry_id
+        for call in (
+            lambda: registry_services.entry_annul(tenant_id=a.pk, actor=clerk, entry_id=entry_id, reason="ยกเลิกเอง"),
+            lambda: registry_services.reservation_use(tenant_id=a.pk, actor=clerk, entry_id=entry_id, data=OutgoingInput(
+                subject="หนังสืออื่น", recipients=(PartyInput(name="ผู้อื่น"),))),
+        ):
+            with pytest.raises(Conflict) as err:
+                call()
+            assert err.value.code == "drafted"
+        services.draft_mark_signed(tenant_id=a.pk, actor=clerk, draft_id=draft.pk, signer_name="นายเอ")
+        with pytest.raises(Conflict):
+            registry_services.entry_mark_dispatched(tenant_id=a.pk, actor=clerk, entry_id=entry_id, channel="post")
+    login("a_central_clerk")
+    page = client.get(f"/a/{a.slug}/registry/entries/{entry_id}/").content.decode()
+    assert f"/drafting/{draft.pk}/" in page and "ใช้เลขที่จองนี้" not in page

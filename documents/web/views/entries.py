@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from documents.drafting import selectors as drafting_selectors
 from documents.files.services import file_download_response
 from documents.handling import circulation
 from documents.handling import selectors as handling_selectors
@@ -123,11 +124,13 @@ def _detail(request: HttpRequest, entry: RegistryEntry, *, status: int = 200, **
     outgoing = not (entry.book.is_incoming or entry.book.is_secret)
     open_ = entry.status != EntryStatus.ANNULLED
 
+    drafted = drafting_selectors.draft_holding_entry(tenant_id=tenant.pk, entry_id=entry.pk) if outgoing else None
+
     amend_form = forms.get("amend_form")
     if amend_form is None and can_issue and open_ and letter is not None and not letter.is_sealed:
         amend_form = AmendForm(initial=AmendForm.initial_for(letter), prefix="amend")
     annul_form = forms.get("annul_form")
-    if annul_form is None and can_issue and open_ and entry.status != EntryStatus.DISPATCHED:
+    if annul_form is None and can_issue and open_ and entry.status != EntryStatus.DISPATCHED and drafted is None:
         annul_form = ReasonForm(prefix="annul")
     unit_books = _unit_books(request, entry, related)
     unit_form = forms.get("unit_form")
@@ -136,7 +139,7 @@ def _detail(request: HttpRequest, entry: RegistryEntry, *, status: int = 200, **
     if unit_form is not None:
         unit_form.set_books(unit_books)
     dispatch_form = forms.get("dispatch_form")
-    if dispatch_form is None and can_issue and outgoing and entry.status in (
+    if dispatch_form is None and can_issue and outgoing and drafted is None and entry.status in (
         EntryStatus.REGISTERED, EntryStatus.AWAITING_DISPATCH
     ):
         dispatch_form = DispatchForm(prefix="dispatch", initial={"state": EntryStatus.DISPATCHED if entry.status ==
@@ -175,7 +178,8 @@ def _detail(request: HttpRequest, entry: RegistryEntry, *, status: int = 200, **
         "unit_form": unit_form,
         "dispatch_form": dispatch_form,
         "grant_form": grant_form,
-        "can_use_reservation": can_issue and entry.status == EntryStatus.RESERVED,
+        "can_use_reservation": can_issue and entry.status == EntryStatus.RESERVED and letter is None,
+        "drafted": drafted,
         "open_form": forms.get("open_form"),
     }
     return render_registry(request, "documents/registry/entry.html", ctx, status=status)
