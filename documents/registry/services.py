@@ -535,15 +535,28 @@ def issue_outgoing(
     """Issue a number for a letter prepared elsewhere (uploaded or on paper) and record its channel and
     recipients."""
     files = list(files or [])
-    _check_key(idempotency_key)
+    entry, made = _outgoing_entry(tenant_id=tenant_id, actor=actor, data=data, files=files, key=idempotency_key,
+                                  status=EntryStatus.REGISTERED, audit=("registry.outgoing", {"files": len(files)}))
+    if made is not None:
+        _enqueue_previews(tenant_id, entry.letter, made.files)
+    return entry
+
+
+def _outgoing_entry(
+    *, tenant_id: int, actor: Actor, data: OutgoingInput, files: list[PreparedFile], key: str | None, status: str,
+    audit: tuple[str, dict[str, object]],
+) -> tuple[RegistryEntry, _Made | None]:
+    """The numbered entry of an outgoing letter (issued, or reserved for a drafted letter): its book, who may
+    issue from it, the checks on the letter; ``None`` beside the entry when the key had already made it."""
+    _check_key(key)
     book = (_book(tenant_id, data.book_id) if data.book_id is not None
             else default_book_for(tenant_id=tenant_id, kind=data.kind, sub_kind=data.sub_kind))
     if book.is_incoming or book.is_secret:
         raise RegistryError("ทะเบียนนี้ไม่ใช่ทะเบียนหนังสือส่ง", "This book does not issue outgoing numbers.", field="book_id")
     _require_issue(actor, book)
-    existing = entry_for_key(tenant_id=tenant_id, key=idempotency_key)
+    existing = entry_for_key(tenant_id=tenant_id, key=key)
     if existing is not None:
-        return _same_operation(existing, book)
+        return _same_operation(existing, book), None
     if data.channel not in _CHANNELS:
         raise RegistryError("ช่องทางไม่ถูกต้อง", "Unknown channel.", field="channel")
     if data.secrecy != Secrecy.NORMAL:
@@ -556,15 +569,12 @@ def issue_outgoing(
     if not data.recipients:
         raise RegistryError("กรุณาระบุผู้รับ (ถึง/เรียน)", "Please name at least one recipient.", field="recipients")
     made = _numbered_entry(
-        tenant_id=tenant_id, actor=actor, book=book, key=idempotency_key,
-        new_letter=_letter_rows(tenant_id=tenant_id, data=data),
-        status=EntryStatus.REGISTERED, channel=data.channel, note=data.note[:500], files=files,
-        audit=("registry.outgoing", {"files": len(files)}),
+        tenant_id=tenant_id, actor=actor, book=book, key=key, new_letter=_letter_rows(tenant_id=tenant_id, data=data),
+        status=status, channel=data.channel, note=data.note[:500], files=files, audit=audit,
     )
     if not made.created:
-        return _same_operation(made.entry, book)
-    _enqueue_previews(tenant_id, made.entry.letter, made.files)
-    return made.entry
+        return _same_operation(made.entry, book), None
+    return made.entry, made
 
 
 def _from_us(tenant_id: int, data: OutgoingInput) -> OutgoingInput:
@@ -604,30 +614,9 @@ def reserve_for_letter(
     it, so they are fixed now, before anyone signs (architecture.md §6). The entry carries the letter and
     stays ``reserved`` until the letter is signed (``reservation_mark_signed``); if the signer refuses it
     is annulled with the reason (``entry_annul``), never dropped."""
-    _check_key(idempotency_key)
-    book = (_book(tenant_id, data.book_id) if data.book_id is not None
-            else default_book_for(tenant_id=tenant_id, kind=data.kind, sub_kind=data.sub_kind))
-    if book.is_incoming or book.is_secret:
-        raise RegistryError("ทะเบียนนี้ไม่ใช่ทะเบียนหนังสือส่ง", "This book does not issue outgoing numbers.", field="book_id")
-    _require_issue(actor, book)
-    existing = entry_for_key(tenant_id=tenant_id, key=idempotency_key)
-    if existing is not None:
-        return _same_operation(existing, book)
-    if data.secrecy != Secrecy.NORMAL:
-        raise RegistryError(
-            "หนังสือลับออกเลขโดยนายทะเบียนข้อมูลข่าวสารลับ", "Secret letters are numbered by the secret registrar.",
-            code="secret_outgoing", field="secrecy",
-        )
-    data = _from_us(tenant_id, data)
-    validate_letter(data)
-    if not data.recipients:
-        raise RegistryError("กรุณาระบุผู้รับ (ถึง/เรียน)", "Please name at least one recipient.", field="recipients")
-    made = _numbered_entry(
-        tenant_id=tenant_id, actor=actor, book=book, key=idempotency_key,
-        new_letter=_letter_rows(tenant_id=tenant_id, data=data), status=EntryStatus.RESERVED,
-        channel=data.channel, note=data.note[:500], audit=("registry.reserve_for_letter", {}),
-    )
-    return _same_operation(made.entry, book)
+    entry, _made = _outgoing_entry(tenant_id=tenant_id, actor=actor, data=data, files=[], key=idempotency_key,
+                                   status=EntryStatus.RESERVED, audit=("registry.reserve_for_letter", {}))
+    return entry
 
 
 def reservation_mark_signed(*, tenant_id: int, actor: Actor, entry_id: int) -> RegistryEntry:
