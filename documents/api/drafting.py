@@ -542,6 +542,11 @@ class RouteSerializer(serializers.Serializer):
     is_active = serializers.BooleanField(read_only=True)
 
 
+def _route_out(route) -> dict:  # type: ignore[no-untyped-def]
+    return RouteSerializer({"id": route.pk, "name_th": route.name_th, "forms": route.forms, "is_active": route.is_active,
+                            "steps": list(route.steps.all())}).data
+
+
 class RoutesApi(TenantApi):
     @api_schema(operation_id="drafting_routes", summary="ลำดับการตรวจร่าง (review routes)", tags=TAGS,
                 responses={200: RouteSerializer(many=True)})
@@ -549,8 +554,7 @@ class RoutesApi(TenantApi):
         from documents.models import ReviewRoute
 
         routes = ReviewRoute.objects.filter(tenant_id=request.tenant.pk).prefetch_related("steps")
-        return Response([RouteSerializer({"id": r.pk, "name_th": r.name_th, "forms": r.forms, "is_active": r.is_active,
-                                          "steps": list(r.steps.all())}).data for r in routes])
+        return Response([_route_out(r) for r in routes])
 
     @api_schema(operation_id="drafting_route_create", summary="เพิ่มลำดับการตรวจร่าง (agency admin)", tags=TAGS,
                 request=RouteSerializer, responses={201: RouteSerializer}, errors=ACTION_ERRORS)
@@ -558,9 +562,7 @@ class RoutesApi(TenantApi):
         d = _valid(RouteSerializer, request)
         route = services.route_create(tenant_id=request.tenant.pk, actor=request.actor, name_th=d["name_th"],
                                       forms=d["forms"], steps=[services.RouteStepInput(**s) for s in d["steps"]])
-        return Response(RouteSerializer({"id": route.pk, "name_th": route.name_th, "forms": route.forms,
-                                         "is_active": route.is_active, "steps": list(route.steps.all())}).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(_route_out(route), status=status.HTTP_201_CREATED)
 
 
 class RouteActiveApi(TenantApi):
@@ -573,5 +575,4 @@ class RouteActiveApi(TenantApi):
         d = _valid(self.InputSerializer, request)
         route = services.route_set_active(tenant_id=request.tenant.pk, actor=request.actor, route_id=check_id(route_id),
                                           active=d["active"])
-        return Response(RouteSerializer({"id": route.pk, "name_th": route.name_th, "forms": route.forms,
-                                         "is_active": route.is_active, "steps": list(route.steps.all())}).data)
+        return Response(_route_out(route))
