@@ -144,7 +144,13 @@ class DraftRowSerializer(serializers.Serializer):
         return draft.entry.reference if draft.entry_id else ""
 
 
+class RenderStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["none", "queued", "done", "failed"])
+    reason = serializers.CharField(help_text="why it failed (Thai / English)")
+
+
 class DraftDetailSerializer(DraftRowSerializer):
+    final_render = RenderStatusSerializer(help_text="the final version and file copy (job drafting.render_final)")
     recipients = RecipientSerializer(many=True)
     versions = VersionSerializer(many=True)
     reviews = ReviewSerializer(many=True)
@@ -163,6 +169,7 @@ def _detail(request: Request, draft_id: int, code: int = status.HTTP_200_OK) -> 
         "comments": CommentSerializer(selectors.draft_comments(tenant_id=t, draft=draft), many=True).data,
         "events": EventSerializer(selectors.draft_events(tenant_id=t, draft=draft), many=True).data,
         "files": FileOutputSerializer(selectors.draft_files(tenant_id=t, draft=draft), many=True).data,
+        "final_render": RenderStatusSerializer(selectors.final_render_status(tenant_id=t, draft=draft)).data,
     }
     return Response(data, status=code)
 

@@ -220,3 +220,38 @@ def draft_holding_entry(*, tenant_id: int, entry_id: int) -> Draft | None:
     refusal, signature and dispatch to the draft's page."""
     return (Draft.objects.filter(tenant_id=tenant_id, entry_id=entry_id, state__in=[DraftState.READY, DraftState.SIGNED])
             .first())
+
+
+@dataclass(frozen=True)
+class RenderStatus:
+    """How a render job stands: ``none`` (nothing asked), ``queued`` (waiting or running), ``done`` or
+    ``failed`` with its reason (Thai / English, from the job's result)."""
+
+    status: str
+    reason: str = ""
+
+
+def _job_status(tenant_id: int, kind: str, key: str) -> RenderStatus:
+    from tenants.models import Job
+
+    job = Job.objects.filter(tenant_id=tenant_id, kind=kind, idempotency_key=key).only("status", "result", "last_error").first()
+    if job is None:
+        return RenderStatus("none")
+    result = job.result if isinstance(job.result, dict) else {}
+    if job.status == "failed" or "failed" in result:
+        return RenderStatus("failed", str(result.get("failed") or job.last_error or "")[:500])
+    return RenderStatus("done" if job.status == "done" else "queued")
+
+
+def final_render_status(*, tenant_id: int, draft: Draft) -> RenderStatus:
+    """The final version and file copy of a numbered draft (job ``drafting.render_final``)."""
+    if draft.entry_id is None:
+        return RenderStatus("none")
+    return _job_status(tenant_id, "drafting.render_final", f"draft_final:{draft.entry_id}")
+
+
+def preview_render_status(*, tenant_id: int, version: DraftVersion) -> RenderStatus:
+    """The preview PDF of one version (job ``drafting.render_version``)."""
+    if version.pdf_id is not None:
+        return RenderStatus("done")
+    return _job_status(tenant_id, "drafting.render_version", f"draft_version:{version.pk}")

@@ -99,3 +99,24 @@ def test_email_dispatch_sends_the_letter_once(tenants, actor_of):
         assert _run("drafting.email_dispatch", a.pk, recipient_id=r.pk)["skipped"] == "already sent"
         (msg,) = mail.outbox
         assert draft.entry.reference in msg.subject and msg.attachments[0][2] == "application/pdf"
+
+
+def test_a_failed_final_render_is_shown_with_its_reason(tenants, actor_of, client, login):
+    from documents.drafting import selectors
+    from tenants.models import Job
+
+    a = tenants.a
+    officer, clerk = actor_of("a_officer", a), actor_of("a_central_clerk", a)
+    with tenant_scope(a.pk):
+        draft = services.draft_create(tenant_id=a.pk, actor=officer, data=_input())
+        services.draft_submit(tenant_id=a.pk, actor=officer, draft_id=draft.pk, route_id=None)
+        services.draft_ready(tenant_id=a.pk, actor=clerk, draft_id=draft.pk, confirmed=services.READY_CHECKS)
+        draft.refresh_from_db()
+        assert selectors.final_render_status(tenant_id=a.pk, draft=draft).status == "queued"
+        Job.objects.filter(tenant_id=a.pk, idempotency_key=f"draft_final:{draft.entry_id}").update(
+            status="done", result={"failed": "แปลงไฟล์ไม่สำเร็จ / conversion failed"})
+        got = selectors.final_render_status(tenant_id=a.pk, draft=draft)
+        assert got.status == "failed" and "conversion failed" in got.reason
+    login("a_central_clerk")
+    page = client.get(f"/a/{a.slug}/drafting/{draft.pk}/").content.decode()
+    assert "จัดทำฉบับจริงไม่สำเร็จ" in page and "แปลงไฟล์ไม่สำเร็จ" in page

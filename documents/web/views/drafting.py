@@ -433,12 +433,19 @@ def _detail_page(request: HttpRequest, draft: Draft, *, status: int = 200, **bou
         "may_cancel": access.may_edit(actor, holder, draft) and draft.state not in (
             DraftState.SIGNED, DraftState.DISPATCHED, DraftState.CANCELLED),
         "refused_form": None,
+        "final_render": selectors.final_render_status(tenant_id=tid, draft=draft),
+        "preview_render": selectors.preview_render_status(tenant_id=tid, version=current) if current else None,
     }
     if current is not None and current.pdf_id and current.pdf.state == FileState.OK:
         ctx["preview"] = current.pdf
         ctx["preview_is_pdf"] = True
         ctx["preview_url"] = reverse("drafting-version-pdf", kwargs={"agency": request.tenant.slug, "draft_id": draft.pk,
                                                                      "number": current.number})
+    elif current is not None and draft.source == DraftSource.PDF and current.source_file_id:
+        ctx["preview"] = current.source_file  # a PDF draft is its own preview
+        ctx["preview_is_pdf"] = True
+        ctx["preview_url"] = reverse("drafting-file", kwargs={"agency": request.tenant.slug, "draft_id": draft.pk,
+                                                              "file_id": current.source_file_id})
     if draft.state not in (DraftState.CANCELLED, DraftState.DISPATCHED):
         ctx["comment_form"] = bound.pop("comment", None) or df.CommentForm()
     if editable:
