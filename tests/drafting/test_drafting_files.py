@@ -94,3 +94,15 @@ def test_a_broken_file_is_refused_and_leaves_no_draft(tenants, actor_of):
                                       data=_input(source=services.SourceUpload(data, name)))
             assert err.value.message_th and err.value.message_en
         assert Draft.objects.filter(tenant_id=a.pk).count() == before
+
+
+def test_a_word_file_tied_only_to_a_shared_template_is_accepted(tenants, actor_of):
+    a = tenants.a
+    officer = actor_of("a_officer", a)
+    # the files layer's only finding here is the external template (the linked parts are cut, not flagged)
+    docx = docx_fixtures.letter_docx(canary="http://127.0.0.1:9/")
+    with tenant_scope(a.pk):
+        draft = services.draft_create(tenant_id=a.pk, actor=officer,
+                                      data=_input(source=services.SourceUpload(docx, "แม่แบบกลาง.docx"), body_html=""))
+        version = draft.versions.get()
+        assert version.source_file.state == "quarantined"  # kept as it came, never offered for download
