@@ -2,7 +2,7 @@
 (central clerk, head, unit clerk, agency admin; holds the world's chain post).
 
 Model keys: route (a review route whose one step is the chain post), draft (version 1, being written),
-pdfdraft (a draft from a PDF file, its number box not placed yet),
+draftcomment (a comment on that draft), pdfdraft (a draft from a PDF file, its number box not placed yet),
 reviewdraft (sent along the route) and review (its open step, at the member's post), revieweddraft (sent
 with no route: at the desk), readydraft (numbered, ready to sign), signeddraft (signed on paper, with the
 signed scan) and signedfile (that scan), handrecipient (a by-hand recipient of a signed letter, dispatched)."""
@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-DRAFTING_MODELS = ("route", "draft", "pdfdraft", "reviewdraft", "review", "revieweddraft", "readydraft", "signeddraft",
+DRAFTING_MODELS = ("route", "draft", "draftcomment", "pdfdraft", "reviewdraft", "review", "revieweddraft", "readydraft", "signeddraft",
                    "signedfile", "handrecipient")
 
 
@@ -73,6 +73,8 @@ def drafting_obj(w, key: str, model: str) -> Any:  # type: ignore[no-untyped-def
                                      steps=[services.RouteStepInput(position_id=w.id(key, "chainposition"), order=1)])
     if model == "draft":
         return draft()
+    if model == "draftcomment":
+        return services.draft_comment(tenant_id=t, actor=actor, draft_id=w.id(key, "draft"), text=w.name("ความเห็น"))
     if model == "pdfdraft":
         return services.draft_create(tenant_id=t, actor=actor, idempotency_key=uuid.uuid4().hex, data=draft_input(
             w, key, body_html="", source=services.SourceUpload(_pdf(), "ร่าง.pdf")))
