@@ -8,10 +8,11 @@ from collections.abc import Iterable
 
 from django.urls import reverse
 
-from documents.handling.notifications import LEADS, members_at_posts, notify_members
+from documents.handling.notifications import LEADS, members_at_posts, members_with_role, notify_members
 from documents.models import Draft, NotificationKind
 from tenants.models import Agency, Membership
 from tenants.permissions import Actor
+from tenants.roles import Role
 
 CLASSIFIED_DRAFT_NOTICE = "มีร่างหนังสือลับรอท่าน (เปิดดูในระบบ)"
 
@@ -40,3 +41,11 @@ def notify_drafter(*, tenant_id: int, actor: Actor, draft: Draft) -> None:
                                         ).values_list("pk", flat=True)
     notify_members(tenant_id=tenant_id, actor=actor, membership_ids=list(members), kind=NotificationKind.DRAFT_RETURN,
                    text=_text(NotificationKind.DRAFT_RETURN, draft), link=_link(tenant_id, draft), urgency=draft.urgency)
+
+
+def notify_desk(*, tenant_id: int, actor: Actor, draft: Draft) -> None:
+    """Every review step initialled: the central clerks are told the draft waits for its checks and number."""
+    members = members_with_role(tenant_id=tenant_id, role=Role.CENTRAL_CLERK)
+    if members:
+        notify_members(tenant_id=tenant_id, actor=actor, membership_ids=members, kind=NotificationKind.DRAFT_DESK,
+                       text=_text(NotificationKind.DRAFT_DESK, draft), link=_link(tenant_id, draft), urgency=draft.urgency)

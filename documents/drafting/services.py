@@ -436,6 +436,7 @@ def draft_submit(*, tenant_id: int, actor: Actor, draft_id: int, route_id: int |
     if not steps:
         _event(tenant_id, actor, draft, DraftEventKind.REVIEWED, printed=_own_position(holder),
                details={"round": draft.review_round, "without_route": True})
+        notifications.notify_desk(tenant_id=tenant_id, actor=actor, draft=draft)
     else:
         notifications.notify_reviewers(tenant_id=tenant_id, actor=actor, draft=draft,
                                        position_ids=[s.position_id for s in steps if s.order == first])
@@ -487,6 +488,7 @@ def review_initial(*, tenant_id: int, actor: Actor, review_id: int, typed_name: 
         draft.save(update_fields=["state", "updated_at"])
         _event(tenant_id, actor, draft, DraftEventKind.REVIEWED, printed=printed, line=line,
                details={"round": review.round})
+        notifications.notify_desk(tenant_id=tenant_id, actor=actor, draft=draft)
     return review
 
 

@@ -76,6 +76,7 @@ LEADS = {
     NotificationKind.CIRCULATED: "หนังสือเวียนแจ้งถึงท่าน โปรดกดรับทราบ",
     NotificationKind.DRAFT_REVIEW: "ร่างหนังสือรอท่านตรวจและลงชื่อกำกับ",
     NotificationKind.DRAFT_RETURN: "ร่างหนังสือของท่านถูกส่งคืนแก้ไข",
+    NotificationKind.DRAFT_DESK: "ร่างหนังสือตรวจครบแล้ว รอสารบรรณกลางตรวจและออกเลข",
 }
 
 
@@ -241,6 +242,11 @@ def members_at_posts(*, tenant_id: int, position_ids: Iterable[int], today: dt.d
     for members in _holders_of_posts(tenant_id, position_ids, today or timezone.localdate()).values():
         out |= members
     return out
+
+
+def members_with_role(*, tenant_id: int, role: str, today: dt.date | None = None) -> set[int]:
+    """The memberships that have ``role`` today (granted directly or to a post they hold)."""
+    return {m for m, roles in _roles_of_members(tenant_id, [role], today or timezone.localdate()).items() if role in roles}
 
 
 def notify_members(*, tenant_id: int, actor: Actor | None, membership_ids: Iterable[int], kind: str, text: str,

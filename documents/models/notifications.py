@@ -30,6 +30,7 @@ class NotificationKind(models.TextChoices):
     CIRCULATED = "circulated", _("หนังสือเวียนรอรับทราบ")
     DRAFT_REVIEW = "draft_review", _("ร่างหนังสือรอท่านตรวจ")
     DRAFT_RETURN = "draft_return", _("ร่างหนังสือถูกส่งคืนแก้ไข")
+    DRAFT_DESK = "draft_desk", _("ร่างหนังสือตรวจแล้ว รอออกเลข")
 
 
 class Notification(TenantOwnedModel):

@@ -319,6 +319,12 @@ def test_reviewers_and_the_drafter_are_told(tenants, actor_of, user_named):
         drafter = Membership.objects.get(tenant_id=a.pk, user__username="a_officer")
         back = Notification.objects.get(tenant_id=a.pk, kind=NotificationKind.DRAFT_RETURN)
         assert back.membership_id == drafter.pk and back.link.endswith(f"/drafting/{draft.pk}/")
+        services.draft_revise(tenant_id=a.pk, actor=officer, draft_id=draft.pk, expected_version=1,
+                              data=_input(secrecy="002"))
+        services.draft_submit(tenant_id=a.pk, actor=officer, draft_id=draft.pk, route_id=None)
+        clerk = Membership.objects.get(tenant_id=a.pk, user__username="a_central_clerk")
+        desk = Notification.objects.filter(tenant_id=a.pk, kind=NotificationKind.DRAFT_DESK)
+        assert clerk.pk in set(desk.values_list("membership_id", flat=True))  # the desk: checks and the number
 
 
 def test_the_registry_leaves_a_drafted_number_to_its_draft(tenants, actor_of, client, login):
