@@ -220,6 +220,33 @@ def _kill_group(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:  # pragma: no cover (SIGKILL does not wait on anything)
         log.error("preview: soffice process %s did not die after SIGKILL", proc.pid)
+    # A process the group forked while the first signal was on its way (oosplash starting soffice.bin)
+    # can miss it: signal the group again while a live (not zombie) member is left, for at most a second.
+    deadline = time.monotonic() + 1.0
+    while _live_in_group(proc.pid) and time.monotonic() < deadline:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        time.sleep(0.05)
+
+
+def _live_in_group(pgid: int) -> bool:
+    """Whether a process of group ``pgid`` is still alive (Linux /proc; elsewhere: assume none)."""
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return False
+    for name in entries:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as fh:
+                stat = fh.read().decode("ascii", "replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[-1].split()  # after "(comm)": state ppid pgrp ...
+        if len(fields) > 2 and fields[2] == str(pgid) and fields[0] not in ("Z", "X"):
+            return True
+    return False
 
 
 def _log_tail(path: Path) -> str:
