@@ -158,10 +158,14 @@ def test_keyboard_only_draft_review_return_revise_initial_ready(pw_browser, brow
     assert labels == ["ตัวหนา", "ตัวเอียง", "ขีดฆ่า", "ข้อความอ้างอิง", "รายการแบบจุด", "รายการแบบตัวเลข", "ย้อนกลับ", "ทำซ้ำ"]
     tab_to(page, lambda i: i["tag"] == "trix-editor", "the body editor", limit=20)
     page.keyboard.type("ด้วยองค์การบริหารส่วนตำบลจะจัดประชุมคณะกรรมการ")
-    assert "จัดประชุม" in page.input_value("input[name=body_html]")  # the hidden input carries the HTML
+    # the hidden input carries the HTML. Trix applies typed text a frame later: wait for it before the next
+    # Tab, or Trix (finishing its render) takes the focus back and the next field's typing lands in the body
+    page.wait_for_function("s => document.querySelector('input[name=body_html]').value.includes(s)",
+                           arg="จัดประชุมคณะกรรมการ", timeout=10_000)
     # recipients: fill the first row, add one by keyboard, remove it again
     tab_to(page, _name("r0-name"), "the first recipient's name", limit=TABS)
     page.keyboard.type("นายอำเภอเมืองนครราชสีมา")
+    assert page.input_value("[name=r0-name]") == "นายอำเภอเมืองนครราชสีมา"
     tab_to(page, _name("r0-address"), "the first recipient's address", limit=20)
     page.keyboard.type("ศาลากลางจังหวัด ถนนมหาดไทย")
     rows = page.locator("[data-eo-row]").count()
