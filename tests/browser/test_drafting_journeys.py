@@ -211,6 +211,8 @@ def test_keyboard_only_draft_review_return_revise_initial_ready(pw_browser, brow
     tab_to(page, lambda i: i["tag"] == "trix-editor", "the body editor", limit=TABS)
     page.keyboard.press("Control+End")
     page.keyboard.type(" ในวันที่ 15 ธันวาคม 2569 เวลา 09.00 น.")
+    page.wait_for_function("s => document.querySelector('input[name=body_html]').value.includes(s)",
+                           arg="เวลา 09.00 น.", timeout=10_000)  # Trix has applied it (see above)
     tab_to(page, _name("note"), "what changed", limit=TABS)
     page.keyboard.type("ระบุวันและเวลาประชุม")
     _submit(page, "บันทึกร่างฉบับใหม่")
