@@ -132,7 +132,7 @@ def render_final(*, tenant_id: int, job_id: int, draft_id: int, entry_id: int, *
     from documents.drafting.selectors import file_copy_people
 
     agency = Agency.objects.get(pk=tenant_id)
-    version = DraftVersion.objects.select_related("source_file").get(draft=draft, number=draft.version)
+    version = DraftVersion.objects.select_related("source_file").get(tenant_id=tenant_id, draft=draft, number=draft.version)
     recipients = list(DraftRecipient.objects.filter(tenant_id=tenant_id, draft=draft))
     try:
         letter_pdf = _render(agency, draft, version, recipients, entry)

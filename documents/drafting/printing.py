@@ -15,7 +15,7 @@ POST_CHANNELS = (DispatchChannel.POST, DispatchChannel.REGISTERED_POST)
 def _salutation_word(draft: Draft) -> str:
     from documents.models import DraftVersion
 
-    version = DraftVersion.objects.filter(draft=draft, number=draft.version).values_list("fields", flat=True).first()
+    version = DraftVersion.objects.filter(tenant_id=draft.tenant_id, draft=draft, number=draft.version).values_list("fields", flat=True).first()
     return (version or {}).get("salutation", "เรียน")
 
 

@@ -350,7 +350,7 @@ def draft_revise(*, tenant_id: int, actor: Actor, draft_id: int, data: DraftInpu
     if data.form != draft.form:
         raise DraftingError("เปลี่ยนแบบหนังสือของร่างไม่ได้ (สร้างร่างใหม่แทน)", "A draft's form cannot change.", field="form")
     subject, clean, body = _validate(data)
-    last = DraftVersion.objects.get(draft=draft, number=draft.version)
+    last = DraftVersion.objects.get(tenant_id=tenant_id, draft=draft, number=draft.version)
     source_file, box = last.source_file, dict(last.number_box)
     if data.source is not None:
         kind, source_file = _source_file(tenant_id, actor, data.form, data.source)
@@ -448,7 +448,7 @@ def _locked_review(tenant_id: int, review_id: int, holder: Holder) -> tuple[Draf
     if review is None or review.position_id not in holder.position_ids:
         raise NotFoundInTenant()
     draft = _locked(tenant_id, review.draft_id)  # the draft first: every transition locks in this order
-    review = DraftReview.objects.select_for_update().get(pk=review.pk)
+    review = DraftReview.objects.select_for_update().get(tenant_id=tenant_id, pk=review.pk)
     if not may_review(holder, review) or draft.state != DraftState.IN_REVIEW or review.round != draft.review_round:
         raise WrongState("ขั้นตอนตรวจร่างนี้ดำเนินการไปแล้วหรือยังไม่ถึง", "This review step is not open.", code="not_open")
     return review, draft
@@ -611,7 +611,7 @@ def draft_ready(*, tenant_id: int, actor: Actor, draft_id: int, confirmed: Seque
                             "Please check and confirm: " + ", ".join(missing), code="unchecked", field="confirmed")
     recipients = list(DraftRecipient.objects.filter(tenant_id=tenant_id, draft=draft).select_related("agency"))
     _check_recipients(recipients)
-    version = DraftVersion.objects.select_related("source_file").get(draft=draft, number=draft.version)
+    version = DraftVersion.objects.select_related("source_file").get(tenant_id=tenant_id, draft=draft, number=draft.version)
     _check_number_place(draft, version)
     kind, sub_kind = FORM_LETTER_KIND[draft.form]
     clean = version.fields
